@@ -1,0 +1,36 @@
+import { fileURLToPath } from "node:url";
+import { build, type Message } from "esbuild";
+import { BuildError } from "../errors.ts";
+
+const RUNTIME_DIR = fileURLToPath(new URL("../../runtime/", import.meta.url));
+
+/** Path of a file under runtime/ (templates and platform workers). */
+export function runtimePath(relativePath: string): string {
+  return RUNTIME_DIR + relativePath;
+}
+
+/** Bundles an entry into one ES module for workerd; `creatorEntry` is aliased as "402claw:creator". */
+export async function bundleWorker(entry: string, options: { creatorEntry?: string; label?: string } = {}): Promise<string> {
+  try {
+    const result = await build({
+      entryPoints: [entry],
+      bundle: true,
+      write: false,
+      format: "esm",
+      platform: "browser",
+      target: "es2022",
+      conditions: ["workerd", "worker", "browser"],
+      external: ["cloudflare:*", "node:*"],
+      alias: options.creatorEntry ? { "402claw:creator": options.creatorEntry } : {},
+      logLevel: "silent",
+      legalComments: "none",
+    });
+    return result.outputFiles[0]!.text;
+  } catch (error) {
+    const errors = (error as { errors?: Message[] }).errors ?? [];
+    const first = errors[0];
+    if (!first) throw error;
+    const where = first.location ? `${first.location.file}:${first.location.line}:${first.location.column}` : entry;
+    throw new BuildError(options.label ?? where, `cannot be bundled: ${first.text} (at ${where})`, "fix the code so it compiles");
+  }
+}

@@ -1,0 +1,20 @@
+/** How to fix each manifest field, shown after the problem in every manifest error. */
+export const FIELD_FIXES: Record<string, string> = {
+  slug: "use the folder's name, e.g. slug: my-api (lowercase letters, digits, dashes)",
+  title: "add a short human title, e.g. title: World Cities",
+  description: "add one or two sentences saying what the API returns",
+  owner: "set owner to the creator's checksummed wallet address (0x followed by 40 hex digits)",
+  price: 'write the price per call in USD as a quoted string, e.g. price: "$0.001"',
+  kind: "set kind: data (a CSV/JSON table) or kind: function (a TS/JS module)",
+  source: "name the data or code file in this folder, e.g. source: data.csv or source: handler.ts",
+  settle: "use settle: after (default, charge only successful responses) or settle: before (charge first, for side effects)",
+  limits: "use limits: { cpuMs: 50, ratePerMinute: 600 } with positive integers",
+  egress: "list the hostnames the function may call, e.g. egress: [api.example.com]",
+  tags: "use a list of short lowercase words, e.g. tags: [geo, reference]",
+  example: 'give a path and query relative to the API, e.g. example: "?limit=5"',
+};
+
+export function fixFor(field: string): string {
+  const top = field.split(/[.[]/)[0] ?? field;
+  return FIELD_FIXES[top] ?? `remove the unknown field '${top}' (allowed: ${Object.keys(FIELD_FIXES).join(", ")})`;
+}

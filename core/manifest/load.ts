@@ -1,0 +1,93 @@
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { parse as parseYaml, YAMLParseError } from "yaml";
+import type { z } from "zod";
+import { ManifestError } from "../errors.ts";
+import { fixFor } from "./fixes.ts";
+import { type ApiManifest, apiManifestSchema } from "./schema.ts";
+
+/** A manifest that passed validation, with where it lives. */
+export interface LoadedApi {
+  manifest: ApiManifest;
+  /** Absolute folder of the API. */
+  dir: string;
+  /** Absolute path of the source file the manifest names. */
+  sourcePath: string;
+  /** api.yaml path relative to the repository root, for messages. */
+  file: string;
+}
+
+export interface StackLoadResult {
+  apis: LoadedApi[];
+  errors: ManifestError[];
+}
+
+/** Folder holding a stack's creator APIs. */
+export function stackApisDir(root: string, stack: string): string {
+  return join(root, "stacks", stack, "apis");
+}
+
+/** Loads and validates every `stacks/<stack>/apis/<slug>/api.yaml`; never throws for creator mistakes. */
+export function loadStackApis(root: string, stack: string): StackLoadResult {
+  const apisDir = stackApisDir(root, stack);
+  if (!existsSync(apisDir)) return { apis: [], errors: [] };
+  const result: StackLoadResult = { apis: [], errors: [] };
+  const folders = readdirSync(apisDir)
+    .filter((name) => !name.startsWith(".") && statSync(join(apisDir, name)).isDirectory())
+    .sort();
+  for (const folder of folders) {
+    const loaded = loadApiFolder(root, join(apisDir, folder));
+    if (loaded instanceof Array) result.errors.push(...loaded);
+    else result.apis.push(loaded);
+  }
+  return result;
+}
+
+/** Loads one API folder; returns the API or every problem found in its manifest. */
+export function loadApiFolder(root: string, dir: string): LoadedApi | ManifestError[] {
+  const manifestPath = join(dir, "api.yaml");
+  const file = relative(root, manifestPath) || manifestPath;
+  const folder = dir.split(/[\\/]/).pop() ?? "";
+  if (!existsSync(manifestPath)) {
+    return [new ManifestError(file, "(file)", "is missing", `add api.yaml to ${relative(root, dir)} (402claw init scaffolds one)`)];
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(manifestPath, "utf8"));
+  } catch (error) {
+    const where = error instanceof YAMLParseError ? ` at line ${error.linePos?.[0]?.line}` : "";
+    return [new ManifestError(file, "(yaml)", `is not valid YAML${where}`, "check indentation and quoting")];
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    return [new ManifestError(file, "(yaml)", "must be a mapping of fields", "write fields as key: value lines")];
+  }
+  const parsed = apiManifestSchema.safeParse(raw);
+  if (!parsed.success) return parsed.error.issues.map((issue) => issueToError(file, issue));
+  const manifest = parsed.data;
+  const errors: ManifestError[] = [];
+  if (manifest.slug !== folder) {
+    errors.push(
+      new ManifestError(file, "slug", `"${manifest.slug}" differs from its folder name "${folder}"`, `set slug: ${folder} or rename the folder`),
+    );
+  }
+  const sourcePath = join(dir, manifest.source);
+  if (!existsSync(sourcePath) || !statSync(sourcePath).isFile()) {
+    errors.push(new ManifestError(file, "source", `file "${manifest.source}" does not exist in ${relative(root, dir)}`, fixFor("source")));
+  }
+  return errors.length ? errors : { manifest, dir, sourcePath, file };
+}
+
+function issueToError(file: string, issue: z.core.$ZodIssue): ManifestError {
+  const field = issue.path.length ? issue.path.map(String).join(".") : "(manifest)";
+  if (issue.code === "unrecognized_keys") {
+    const keys = issue.keys.join(", ");
+    return new ManifestError(file, keys, "is not a manifest field", fixFor(issue.keys[0] ?? keys));
+  }
+  const problem =
+    issue.code === "invalid_type" && issue.input === undefined
+      ? "is required"
+      : issue.code === "invalid_value"
+        ? `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`
+        : issue.message;
+  return new ManifestError(file, field, problem, fixFor(field));
+}

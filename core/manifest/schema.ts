@@ -1,0 +1,93 @@
+import { getAddress, isAddress } from "viem";
+import { z } from "zod";
+import { parseUsdPrice } from "../price.ts";
+import { isDeniedHostname } from "../../runtime/outbound/egress-policy.ts";
+
+/** Slugs become the first path segment and the worker name: lowercase, url-safe, no edge dashes. */
+export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/;
+/** Paths the dispatch worker answers itself; an API may not shadow them. */
+export const RESERVED_SLUGS = ["health", "catalog", "discovery", "admin", "api", "well-known"] as const;
+export const MAX_PRICE_ATOMIC = 1_000_000_000n; // $1000: a guard against a misplaced decimal point.
+
+const hostname = z
+  .string()
+  .regex(/^(\*\.)?(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+    message: "must be a lowercase DNS hostname such as api.example.com (optionally *.example.com)",
+  })
+  .refine((host) => !isDeniedHostname(host.replace(/^\*\./, "")), {
+    message: "names an internal or metadata host, which the outbound worker always denies",
+  });
+
+const checksumAddress = z.string().superRefine((value, ctx) => {
+  if (!isAddress(value, { strict: false })) {
+    ctx.addIssue({ code: "custom", message: "is not a 0x-prefixed 20-byte hex address" });
+  } else if (getAddress(value) !== value) {
+    ctx.addIssue({ code: "custom", message: `fails its EIP-55 checksum; the checksummed form is ${getAddress(value)}` });
+  }
+});
+
+const usdPrice = z.string().superRefine((value, ctx) => {
+  const atomic = parseUsdPrice(value);
+  if (atomic === undefined) {
+    ctx.addIssue({ code: "custom", message: `"${value}" is not a USD price like "$0.001" (at most 6 decimals)` });
+  } else if (atomic <= 0n) {
+    ctx.addIssue({ code: "custom", message: "must be greater than $0" });
+  } else if (atomic > MAX_PRICE_ATOMIC) {
+    ctx.addIssue({ code: "custom", message: "is above the $1000 per-call ceiling" });
+  }
+});
+
+/** The creator API manifest (`stacks/<stack>/apis/<slug>/api.yaml`), shared by every tool. */
+export const apiManifestSchema = z
+  .strictObject({
+    slug: z
+      .string()
+      .regex(SLUG_PATTERN, { message: "must be 1-48 lowercase letters, digits or dashes, not starting/ending with a dash" })
+      .refine((slug) => !(RESERVED_SLUGS as readonly string[]).includes(slug), {
+        message: `is reserved by the gateway (${RESERVED_SLUGS.join(", ")})`,
+      }),
+    title: z.string().trim().min(1).max(80),
+    description: z.string().trim().min(1).max(500),
+    owner: checksumAddress,
+    price: usdPrice,
+    kind: z.enum(["data", "function"]),
+    source: z
+      .string()
+      .min(1)
+      .refine((path) => !path.startsWith("/") && !path.split(/[\\/]/).includes(".."), {
+        message: "must be a path inside the API folder (no leading / and no ..)",
+      }),
+    settle: z.enum(["after", "before"]).default("after"),
+    limits: z
+      .strictObject({
+        cpuMs: z.number().int().min(1).max(30_000).optional(),
+        ratePerMinute: z.number().int().min(1).max(100_000).optional(),
+      })
+      .optional(),
+    egress: z.array(hostname).max(20).optional(),
+    tags: z
+      .array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, { message: "tags are lowercase words with dashes, ≤ 32 chars" }))
+      .max(10)
+      .optional(),
+    example: z
+      .string()
+      .regex(/^[/?]/, { message: "must start with / or ? (a path and query relative to the API)" })
+      .optional(),
+  })
+  .superRefine((manifest, ctx) => {
+    if (manifest.kind === "data" && manifest.egress?.length) {
+      ctx.addIssue({ code: "custom", path: ["egress"], message: "is only for function APIs; data APIs make no outgoing requests" });
+    }
+    const extension = manifest.source.split(".").pop()?.toLowerCase() ?? "";
+    const allowed = manifest.kind === "data" ? ["csv", "json"] : ["ts", "js", "mjs"];
+    if (!allowed.includes(extension)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["source"],
+        message: `a ${manifest.kind} API's source must end in ${allowed.map((e) => `.${e}`).join(" or ")}`,
+      });
+    }
+  });
+
+export type ApiManifest = z.output<typeof apiManifestSchema>;
+export type ApiManifestInput = z.input<typeof apiManifestSchema>;
