@@ -1,0 +1,76 @@
+import { watch } from "node:fs";
+import { stackApisDir } from "../../core/manifest/load.ts";
+import { projectRoot } from "../../local/paths.ts";
+import { DEFAULT_PORT, type LocalStack, startLocalStack } from "../../local/stack.ts";
+import { parseCommandArgs } from "../args.ts";
+import { say } from "../output.ts";
+
+const HELP = `Usage: 402claw dev [--stack dev] [--port 8787] [--no-watch]   (npm start runs this)
+
+Runs the whole marketplace on this machine, offline: workerd with the dispatch worker, the
+outbound worker and a local dispatch namespace; D1, R2 and KV persisted in .local/state; every
+API of stacks/<stack>/apis built and published. Writes .local/dev.json. PORT overrides the port.
+Watches the stack's API folders and republishes on change. Ctrl-C stops everything.`;
+
+export async function runDev(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs(
+    argv,
+    { stack: { type: "string", default: "dev" }, port: { type: "string" }, "no-watch": { type: "boolean" } },
+    false,
+  );
+  if (values.help) {
+    say(HELP);
+    return 0;
+  }
+  process.env.WRANGLER_SEND_METRICS = "false";
+  process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
+  const port = Number(values.port ?? process.env.PORT ?? DEFAULT_PORT);
+  const started = Date.now();
+  const stack = await startLocalStack({ root: projectRoot(), stack: values.stack!, port });
+  printBanner(stack, Date.now() - started);
+  const stopWatching = values["no-watch"] ? () => {} : watchApis(stack, projectRoot(), values.stack!);
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: string) => {
+      say(`\n${signal}: stopping the local marketplace…`);
+      stopWatching();
+      stack.stop().then(resolve, resolve);
+    };
+    process.once("SIGINT", () => shutdown("SIGINT"));
+    process.once("SIGTERM", () => shutdown("SIGTERM"));
+  });
+  return 0;
+}
+
+function printBanner(stack: LocalStack, ms: number): void {
+  const rows = stack.devFile.apis.map((api) => `  ${api.slug.padEnd(22)} ${api.kind.padEnd(9)} ${api.price.padEnd(9)} ${api.title}`);
+  const first = stack.devFile.apis[0];
+  say(`
+402claw marketplace running at ${stack.url}   (ready in ${ms} ms)
+
+${rows.join("\n") || "  (no APIs in this stack yet: 402claw init <slug> --kind data --source file.csv)"}
+
+Try:
+  curl ${stack.url}/                       # catalog (JSON)
+  curl ${stack.url}/health${first ? `\n  curl -i '${first.url}?limit=2'` : ""}
+
+Dev settings for tools and x402 clients: ${stack.devFilePath}
+Ctrl-C stops everything.`);
+}
+
+/** Republishes the stack when any API folder changes (debounced); errors are reported, not fatal. */
+function watchApis(stack: LocalStack, root: string, stackName: string): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const watcher = watch(stackApisDir(root, stackName), { recursive: true }, () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      stack.reload().then(
+        (apis) => say(`republished ${apis.length} APIs: ${apis.map((api) => api.slug).join(", ")}`),
+        (error: unknown) => say(`not republished: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }, 300);
+  });
+  return () => {
+    clearTimeout(timer);
+    watcher.close();
+  };
+}

@@ -1,0 +1,39 @@
+import { say } from "./output.ts";
+
+/** A CLI command: takes its own argv, returns the process exit code. */
+export type Command = (argv: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  init: { summary: "scaffold a new creator API folder", load: async () => (await import("./commands/init.ts")).runInit },
+  validate: { summary: "validate and build every API of a stack", load: async () => (await import("./commands/validate.ts")).runValidate },
+  dev: { summary: "run the marketplace locally (same as npm start)", load: async () => (await import("./commands/dev.ts")).runDev },
+  plan: { summary: "offline preview of what `pulumi up` would declare", load: async () => (await import("./commands/plan.ts")).runPlan },
+};
+
+const USAGE = `402claw — run your own pay-per-call API marketplace
+
+Usage: 402claw <command> [options]   (402claw <command> --help for details)
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, { summary }]) => `  ${name.padEnd(10)} ${summary}`)
+  .join("\n")}`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    say(USAGE);
+    return name ? 0 : 1;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    say(`402claw: unknown command '${name}'\n\n${USAGE}`);
+    return 1;
+  }
+  return (await command.load())(rest);
+}
+
+process.exitCode = await main(process.argv.slice(2)).catch((error: unknown) => {
+  say(`402claw: ${error instanceof Error ? error.message : String(error)}`);
+  return 1;
+});

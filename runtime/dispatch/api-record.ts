@@ -1,0 +1,46 @@
+/** An API as the gateway sees it: one row of D1's `apis` table, decoded. */
+export interface ApiRecord {
+  slug: string;
+  title: string;
+  description: string;
+  kind: "data" | "function";
+  owner: string;
+  priceUsd: string;
+  /** Token units as a decimal string (x402 amounts are strings). */
+  priceAtomic: string;
+  payTo: string;
+  workerName: string;
+  settleMode: "after" | "before";
+  limits: { cpuMs?: number; ratePerMinute?: number };
+  egress: string[];
+  tags: string[];
+  example: string | null;
+  outputSchema: unknown;
+  status: "active" | "retired";
+}
+
+/** Columns selected for an ApiRecord; kept next to the decoder so they cannot drift apart. */
+export const API_COLUMNS = `slug, title, description, kind, owner, price_usd, price_atomic, pay_to, worker_name,
+  settle_mode, limits_json, egress_json, tags_json, example, output_schema_json, status`;
+
+/** Decodes a D1 row selected with API_COLUMNS. */
+export function decodeApiRow(row: Record<string, unknown>): ApiRecord {
+  return {
+    slug: String(row.slug),
+    title: String(row.title),
+    description: String(row.description),
+    kind: row.kind === "function" ? "function" : "data",
+    owner: String(row.owner),
+    priceUsd: String(row.price_usd),
+    priceAtomic: String(row.price_atomic),
+    payTo: String(row.pay_to),
+    workerName: String(row.worker_name),
+    settleMode: row.settle_mode === "before" ? "before" : "after",
+    limits: JSON.parse(String(row.limits_json ?? "{}")),
+    egress: JSON.parse(String(row.egress_json ?? "[]")),
+    tags: JSON.parse(String(row.tags_json ?? "[]")),
+    example: row.example == null ? null : String(row.example),
+    outputSchema: row.output_schema_json == null ? null : JSON.parse(String(row.output_schema_json)),
+    status: row.status === "retired" ? "retired" : "active",
+  };
+}

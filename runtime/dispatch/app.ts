@@ -1,0 +1,29 @@
+import { Hono } from "hono";
+import { errorResponse } from "../shared/http-error.ts";
+import { handleApiCall } from "./api-call.ts";
+import { listApis } from "./api-registry.ts";
+import { catalogEntries, wantsJson } from "./catalog.ts";
+import { renderCatalogPage } from "./catalog-page.ts";
+import type { DispatchEnv } from "./env.ts";
+
+/** The gateway: catalog, health, and every `/<slug>/...` call. */
+export function createDispatchApp(): Hono<{ Bindings: DispatchEnv }> {
+  const app = new Hono<{ Bindings: DispatchEnv }>();
+
+  app.get("/health", (c) => c.json({ ok: true, environment: c.env.ENVIRONMENT ?? "unknown" }));
+
+  app.get("/", async (c) => {
+    const origin = new URL(c.req.url).origin;
+    const entries = catalogEntries(await listApis(c.env), origin);
+    if (wantsJson(c.req.raw)) return c.json({ apis: entries });
+    return c.html(renderCatalogPage(entries, origin));
+  });
+
+  app.all("*", (c) => handleApiCall(c.req.raw, c.env, c.executionCtx as ExecutionContext));
+
+  app.onError((error) => {
+    console.error("dispatch worker fault", error);
+    return errorResponse(500, "internal_error", "the gateway failed; the call was not charged");
+  });
+  return app;
+}

@@ -1,0 +1,23 @@
+import type { LocalNamespace } from "../local-namespace/worker.ts";
+
+/** Bindings and settings of the dispatch worker (names are a contract with infra/ and the local stack). */
+export interface DispatchEnv {
+  DB: D1Database;
+  CACHE: KVNamespace;
+  /** Production: the Workers for Platforms dispatch namespace. */
+  DISPATCHER?: DispatchNamespace;
+  /** Local only: the stand-in namespace (the real binding cannot run locally). */
+  LOCAL_NAMESPACE?: Service<LocalNamespace>;
+  PAYER_LEDGER?: DurableObjectNamespace;
+  ENVIRONMENT?: string;
+  X402_NETWORK?: string;
+  X402_ASSET?: string;
+  X402_ASSET_NAME?: string;
+  X402_ASSET_VERSION?: string;
+  FACILITATOR_URL?: string;
+  FACILITATOR_AUTH?: string;
+  PLATFORM_FEE_BPS?: string;
+  PLATFORM_WALLET?: string;
+  MAX_BODY_BYTES?: string;
+  CREATOR_TIMEOUT_MS?: string;
+}
