@@ -4,10 +4,22 @@ import { say } from "./output.ts";
 export type Command = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  init: { summary: "scaffold a new creator API folder", load: async () => (await import("./commands/init.ts")).runInit },
-  validate: { summary: "validate and build every API of a stack", load: async () => (await import("./commands/validate.ts")).runValidate },
-  dev: { summary: "run the marketplace locally (same as npm start)", load: async () => (await import("./commands/dev.ts")).runDev },
-  plan: { summary: "offline preview of what `pulumi up` would declare", load: async () => (await import("./commands/plan.ts")).runPlan },
+  init: {
+    summary: "scaffold a new creator API folder",
+    load: async () => (await import("./commands/init.ts")).runInit,
+  },
+  validate: {
+    summary: "validate and build every API of a stack",
+    load: async () => (await import("./commands/validate.ts")).runValidate,
+  },
+  dev: {
+    summary: "run the marketplace locally (same as npm start)",
+    load: async () => (await import("./commands/dev.ts")).runDev,
+  },
+  plan: {
+    summary: "offline preview of what `pulumi up` would declare",
+    load: async () => (await import("./commands/plan.ts")).runPlan,
+  },
 };
 
 const USAGE = `402claw — run your own pay-per-call API marketplace

@@ -5,7 +5,15 @@ import { dirname } from "node:path";
 export interface DevFile {
   gateway: string;
   stack: string;
-  apis: Array<{ slug: string; kind: string; price: string; title: string; url: string; payTo: string; owner: string }>;
+  apis: Array<{
+    slug: string;
+    kind: string;
+    price: string;
+    title: string;
+    url: string;
+    payTo: string;
+    owner: string;
+  }>;
   [extra: string]: unknown;
 }
 

@@ -63,7 +63,9 @@ export async function startWorkerd(options: WorkerdOptions): Promise<Miniflare> 
         compatibilityDate: COMPATIBILITY_DATE,
         compatibilityFlags: PLATFORM_COMPATIBILITY_FLAGS,
         bindings: { RESOLVE_OVERRIDES: JSON.stringify(options.resolveOverrides) },
-        ratelimits: { EGRESS_LIMITER: { simple: { limit: options.egressPerMinute, period: 60 } } },
+        ratelimits: {
+          EGRESS_LIMITER: { namespace_id: "1001", simple: { limit: options.egressPerMinute, period: 60 } },
+        },
       },
     ],
   };

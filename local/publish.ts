@@ -20,7 +20,8 @@ export async function publishApis(
   const now = Math.floor(Date.now() / 1000);
   for (const [index, api] of built.entries()) {
     // Same order as the Pulumi provider: data first, then code, then the catalog row, then purge.
-    if (api.data) await bucket.put(api.data.key, api.data.body, { httpMetadata: { contentType: api.data.contentType } });
+    if (api.data)
+      await bucket.put(api.data.key, api.data.body, { httpMetadata: { contentType: api.data.contentType } });
     const script: LocalScript = {
       mainModule: api.mainModule,
       modules: api.modules,
@@ -34,11 +35,16 @@ export async function publishApis(
       method: "PUT",
       body: JSON.stringify(script),
     });
-    if (!upload.ok) throw new Error(`uploading ${api.slug} to the local namespace failed: ${await upload.text()}`);
+    if (!upload.ok)
+      throw new Error(`uploading ${api.slug} to the local namespace failed: ${await upload.text()}`);
     await runStatements(db, registerApiStatements(api, payToFor(apis[index]!), now));
     await cache.delete(apiCacheKey(api.slug));
   }
-  await retireMissing(mf, built.map((api) => api.slug), now);
+  await retireMissing(
+    mf,
+    built.map((api) => api.slug),
+    now,
+  );
   return built;
 }
 

@@ -1,8 +1,10 @@
 import type { Miniflare } from "miniflare";
 import type { BuiltApi } from "../core/build/types.ts";
-import { ManifestError } from "../core/errors.ts";
+import type { ManifestError } from "../core/errors.ts";
 import { type LoadedApi, loadStackApis } from "../core/manifest/load.ts";
-import { applyMigrations, d1BindingRunner, readMigrations } from "../core/migrations/apply.ts";
+import { applyMigrations } from "../core/migrations/apply-migrations.ts";
+import { d1BindingRunner } from "../core/migrations/d1-binding-runner.ts";
+import { readMigrations } from "../core/migrations/read-migrations.ts";
 import { type DevFile, writeDevFile } from "./dev-file.ts";
 import { FIXTURE_HOST, type FixtureUpstream, startFixtureUpstream } from "./fixture-upstream.ts";
 import { gatewayUrl, startWorkerd } from "./miniflare.ts";
@@ -21,6 +23,8 @@ export interface LocalStackOptions {
   /** Where .local/ lives (tests point this at a temp folder). */
   localDir?: string;
   egressPerMinute?: number;
+  /** How long a creator worker may take before the gateway answers 502. */
+  creatorTimeoutMs?: number;
 }
 
 export interface LocalStack {
@@ -37,7 +41,9 @@ export interface LocalStack {
 /** A validation failure of one or more manifests, all reported at once. */
 export class StackInvalidError extends Error {
   constructor(readonly errors: readonly Error[]) {
-    super(`the stack has ${errors.length} invalid API${errors.length === 1 ? "" : "s"}:\n${errors.map((e) => `  ${e.message}`).join("\n")}`);
+    super(
+      `the stack has ${errors.length} invalid API${errors.length === 1 ? "" : "s"}:\n${errors.map((e) => `  ${e.message}`).join("\n")}`,
+    );
     this.name = "StackInvalidError";
   }
 }
@@ -60,12 +66,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       bundles,
       port: options.port ?? DEFAULT_PORT,
       ...(options.persist === false ? {} : { persistDir: `${dir}/state` }),
-      dispatchVars: { ENVIRONMENT: "local", MAX_BODY_BYTES: String(1024 * 1024), CREATOR_TIMEOUT_MS: "10000" },
+      dispatchVars: {
+        ENVIRONMENT: "local",
+        MAX_BODY_BYTES: String(1024 * 1024),
+        CREATOR_TIMEOUT_MS: String(options.creatorTimeoutMs ?? 10_000),
+      },
       resolveOverrides: overridesFor(fixture),
       egressPerMinute: options.egressPerMinute ?? 600,
     });
     stoppers.push(() => mf.dispose());
-    await applyMigrations(d1BindingRunner(await mf.getD1Database("DB", "dispatch")), readMigrations(`${REPO_ROOT}/runtime/migrations`));
+    await applyMigrations(
+      d1BindingRunner(await mf.getD1Database("DB", "dispatch")),
+      readMigrations(`${REPO_ROOT}/runtime/migrations`),
+    );
     const url = await gatewayUrl(mf);
     const payToFor = (api: LoadedApi) => api.manifest.owner;
     const publish = async (apis: readonly LoadedApi[]) => {

@@ -42,7 +42,9 @@ export async function runDev(argv: string[]): Promise<number> {
 }
 
 function printBanner(stack: LocalStack, ms: number): void {
-  const rows = stack.devFile.apis.map((api) => `  ${api.slug.padEnd(22)} ${api.kind.padEnd(9)} ${api.price.padEnd(9)} ${api.title}`);
+  const rows = stack.devFile.apis.map(
+    (api) => `  ${api.slug.padEnd(22)} ${api.kind.padEnd(9)} ${api.price.padEnd(9)} ${api.title}`,
+  );
   const first = stack.devFile.apis[0];
   say(`
 402claw marketplace running at ${stack.url}   (ready in ${ms} ms)

@@ -61,7 +61,9 @@ export async function runInit(argv: string[]): Promise<number> {
   const root = projectRoot();
   const dir = join(stackApisDir(root, values.stack!), slug!);
   if (existsSync(dir)) {
-    say(`402claw init: ${dir} already exists; refusing to overwrite it. Pick another slug or edit that folder.`);
+    say(
+      `402claw init: ${dir} already exists; refusing to overwrite it. Pick another slug or edit that folder.`,
+    );
     return 1;
   }
   const kind = values.kind as "data" | "function";
@@ -71,7 +73,10 @@ export async function runInit(argv: string[]): Promise<number> {
   try {
     if (values.source) copyFileSync(values.source, join(dir, sourceName));
     else writeFileSync(join(dir, sourceName), FUNCTION_TEMPLATE);
-    writeFileSync(join(dir, "api.yaml"), manifestYaml(slug!, kind, sourceName, values.price!, getAddress(values.owner!)));
+    writeFileSync(
+      join(dir, "api.yaml"),
+      manifestYaml(slug!, kind, sourceName, values.price!, getAddress(values.owner!)),
+    );
     const loaded = loadApiFolder(root, dir);
     if (Array.isArray(loaded)) throw new Error(loaded.map((error) => error.message).join("\n"));
     await buildApi(loaded);
@@ -84,7 +89,10 @@ export async function runInit(argv: string[]): Promise<number> {
   return 0;
 }
 
-function checkArgs(slug: string | undefined, values: Record<string, string | boolean | undefined>): string | undefined {
+function checkArgs(
+  slug: string | undefined,
+  values: Record<string, string | boolean | undefined>,
+): string | undefined {
   if (!slug) return "missing <slug>";
   if (!SLUG_PATTERN.test(slug)) return `slug '${slug}' must be lowercase letters, digits and dashes`;
   if (values.kind !== "data" && values.kind !== "function") return "--kind must be data or function";
@@ -94,13 +102,21 @@ function checkArgs(slug: string | undefined, values: Record<string, string | boo
   if (source) {
     const ext = extname(source).toLowerCase();
     const allowed = values.kind === "data" ? [".csv", ".json"] : [".ts", ".js", ".mjs"];
-    if (!allowed.includes(ext)) return `--source for a ${values.kind} API must end in ${allowed.join(" or ")}`;
+    if (!allowed.includes(ext))
+      return `--source for a ${values.kind} API must end in ${allowed.join(" or ")}`;
   }
-  if (!isAddress(String(values.owner), { strict: false })) return `--owner ${values.owner} is not a wallet address`;
+  if (!isAddress(String(values.owner), { strict: false }))
+    return `--owner ${values.owner} is not a wallet address`;
   return undefined;
 }
 
-function manifestYaml(slug: string, kind: "data" | "function", source: string, price: string, owner: string): string {
+function manifestYaml(
+  slug: string,
+  kind: "data" | "function",
+  source: string,
+  price: string,
+  owner: string,
+): string {
   const title = slug
     .split("-")
     .map((word) => word.charAt(0).toUpperCase() + word.slice(1))

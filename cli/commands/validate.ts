@@ -33,6 +33,8 @@ export async function runValidate(argv: string[]): Promise<number> {
     say(`\n${problems.length} problem${problems.length === 1 ? "" : "s"} in stack '${stack}'.`);
     return 1;
   }
-  out(`stack '${stack}': ${built} API${built === 1 ? "" : "s"} valid and built (${apis.map((a) => a.manifest.slug).join(", ") || "none"})`);
+  out(
+    `stack '${stack}': ${built} API${built === 1 ? "" : "s"} valid and built (${apis.map((a) => a.manifest.slug).join(", ") || "none"})`,
+  );
   return 0;
 }

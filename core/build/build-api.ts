@@ -55,7 +55,11 @@ export async function buildApi(api: LoadedApi): Promise<BuiltApi> {
 function readDataset(api: LoadedApi, label: string): BuiltDataObject {
   const size = statSync(api.sourcePath).size;
   if (size > MAX_DATA_BYTES) {
-    throw new BuildError(label, `is ${size} bytes, over the ${MAX_DATA_BYTES}-byte limit`, "split the data or trim columns");
+    throw new BuildError(
+      label,
+      `is ${size} bytes, over the ${MAX_DATA_BYTES}-byte limit`,
+      "split the data or trim columns",
+    );
   }
   const dataset = buildDataset(label, readFileSync(api.sourcePath), { maxBytes: MAX_DATA_BYTES });
   const body = JSON.stringify(dataset);

@@ -10,7 +10,10 @@ export function runtimePath(relativePath: string): string {
 }
 
 /** Bundles an entry into one ES module for workerd; `creatorEntry` is aliased as "402claw:creator". */
-export async function bundleWorker(entry: string, options: { creatorEntry?: string; label?: string } = {}): Promise<string> {
+export async function bundleWorker(
+  entry: string,
+  options: { creatorEntry?: string; label?: string } = {},
+): Promise<string> {
   try {
     const result = await build({
       entryPoints: [entry],
@@ -25,12 +28,18 @@ export async function bundleWorker(entry: string, options: { creatorEntry?: stri
       logLevel: "silent",
       legalComments: "none",
     });
-    return result.outputFiles[0]!.text;
+    return result.outputFiles![0]!.text;
   } catch (error) {
     const errors = (error as { errors?: Message[] }).errors ?? [];
     const first = errors[0];
     if (!first) throw error;
-    const where = first.location ? `${first.location.file}:${first.location.line}:${first.location.column}` : entry;
-    throw new BuildError(options.label ?? where, `cannot be bundled: ${first.text} (at ${where})`, "fix the code so it compiles");
+    const where = first.location
+      ? `${first.location.file}:${first.location.line}:${first.location.column}`
+      : entry;
+    throw new BuildError(
+      options.label ?? where,
+      `cannot be bundled: ${first.text} (at ${where})`,
+      "fix the code so it compiles",
+    );
   }
 }

@@ -7,7 +7,8 @@ export const FIELD_FIXES: Record<string, string> = {
   price: 'write the price per call in USD as a quoted string, e.g. price: "$0.001"',
   kind: "set kind: data (a CSV/JSON table) or kind: function (a TS/JS module)",
   source: "name the data or code file in this folder, e.g. source: data.csv or source: handler.ts",
-  settle: "use settle: after (default, charge only successful responses) or settle: before (charge first, for side effects)",
+  settle:
+    "use settle: after (default, charge only successful responses) or settle: before (charge first, for side effects)",
   limits: "use limits: { cpuMs: 50, ratePerMinute: 600 } with positive integers",
   egress: "list the hostnames the function may call, e.g. egress: [api.example.com]",
   tags: "use a list of short lowercase words, e.g. tags: [geo, reference]",
@@ -16,5 +17,7 @@ export const FIELD_FIXES: Record<string, string> = {
 
 export function fixFor(field: string): string {
   const top = field.split(/[.[]/)[0] ?? field;
-  return FIELD_FIXES[top] ?? `remove the unknown field '${top}' (allowed: ${Object.keys(FIELD_FIXES).join(", ")})`;
+  return (
+    FIELD_FIXES[top] ?? `remove the unknown field '${top}' (allowed: ${Object.keys(FIELD_FIXES).join(", ")})`
+  );
 }

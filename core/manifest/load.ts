@@ -37,7 +37,7 @@ export function loadStackApis(root: string, stack: string): StackLoadResult {
     .sort();
   for (const folder of folders) {
     const loaded = loadApiFolder(root, join(apisDir, folder));
-    if (loaded instanceof Array) result.errors.push(...loaded);
+    if (Array.isArray(loaded)) result.errors.push(...loaded);
     else result.apis.push(loaded);
   }
   return result;
@@ -49,7 +49,14 @@ export function loadApiFolder(root: string, dir: string): LoadedApi | ManifestEr
   const file = relative(root, manifestPath) || manifestPath;
   const folder = dir.split(/[\\/]/).pop() ?? "";
   if (!existsSync(manifestPath)) {
-    return [new ManifestError(file, "(file)", "is missing", `add api.yaml to ${relative(root, dir)} (402claw init scaffolds one)`)];
+    return [
+      new ManifestError(
+        file,
+        "(file)",
+        "is missing",
+        `add api.yaml to ${relative(root, dir)} (402claw init scaffolds one)`,
+      ),
+    ];
   }
   let raw: unknown;
   try {
@@ -59,7 +66,9 @@ export function loadApiFolder(root: string, dir: string): LoadedApi | ManifestEr
     return [new ManifestError(file, "(yaml)", `is not valid YAML${where}`, "check indentation and quoting")];
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    return [new ManifestError(file, "(yaml)", "must be a mapping of fields", "write fields as key: value lines")];
+    return [
+      new ManifestError(file, "(yaml)", "must be a mapping of fields", "write fields as key: value lines"),
+    ];
   }
   const parsed = apiManifestSchema.safeParse(raw);
   if (!parsed.success) return parsed.error.issues.map((issue) => issueToError(file, issue));
@@ -67,12 +76,24 @@ export function loadApiFolder(root: string, dir: string): LoadedApi | ManifestEr
   const errors: ManifestError[] = [];
   if (manifest.slug !== folder) {
     errors.push(
-      new ManifestError(file, "slug", `"${manifest.slug}" differs from its folder name "${folder}"`, `set slug: ${folder} or rename the folder`),
+      new ManifestError(
+        file,
+        "slug",
+        `"${manifest.slug}" differs from its folder name "${folder}"`,
+        `set slug: ${folder} or rename the folder`,
+      ),
     );
   }
   const sourcePath = join(dir, manifest.source);
   if (!existsSync(sourcePath) || !statSync(sourcePath).isFile()) {
-    errors.push(new ManifestError(file, "source", `file "${manifest.source}" does not exist in ${relative(root, dir)}`, fixFor("source")));
+    errors.push(
+      new ManifestError(
+        file,
+        "source",
+        `file "${manifest.source}" does not exist in ${relative(root, dir)}`,
+        fixFor("source"),
+      ),
+    );
   }
   return errors.length ? errors : { manifest, dir, sourcePath, file };
 }

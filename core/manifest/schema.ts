@@ -1,7 +1,7 @@
 import { getAddress, isAddress } from "viem";
 import { z } from "zod";
-import { parseUsdPrice } from "../price.ts";
 import { isDeniedHostname } from "../../runtime/outbound/egress-policy.ts";
+import { parseUsdPrice } from "../price.ts";
 
 /** Slugs become the first path segment and the worker name: lowercase, url-safe, no edge dashes. */
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/;
@@ -22,14 +22,20 @@ const checksumAddress = z.string().superRefine((value, ctx) => {
   if (!isAddress(value, { strict: false })) {
     ctx.addIssue({ code: "custom", message: "is not a 0x-prefixed 20-byte hex address" });
   } else if (getAddress(value) !== value) {
-    ctx.addIssue({ code: "custom", message: `fails its EIP-55 checksum; the checksummed form is ${getAddress(value)}` });
+    ctx.addIssue({
+      code: "custom",
+      message: `fails its EIP-55 checksum; the checksummed form is ${getAddress(value)}`,
+    });
   }
 });
 
 const usdPrice = z.string().superRefine((value, ctx) => {
   const atomic = parseUsdPrice(value);
   if (atomic === undefined) {
-    ctx.addIssue({ code: "custom", message: `"${value}" is not a USD price like "$0.001" (at most 6 decimals)` });
+    ctx.addIssue({
+      code: "custom",
+      message: `"${value}" is not a USD price like "$0.001" (at most 6 decimals)`,
+    });
   } else if (atomic <= 0n) {
     ctx.addIssue({ code: "custom", message: "must be greater than $0" });
   } else if (atomic > MAX_PRICE_ATOMIC) {
@@ -42,7 +48,9 @@ export const apiManifestSchema = z
   .strictObject({
     slug: z
       .string()
-      .regex(SLUG_PATTERN, { message: "must be 1-48 lowercase letters, digits or dashes, not starting/ending with a dash" })
+      .regex(SLUG_PATTERN, {
+        message: "must be 1-48 lowercase letters, digits or dashes, not starting/ending with a dash",
+      })
       .refine((slug) => !(RESERVED_SLUGS as readonly string[]).includes(slug), {
         message: `is reserved by the gateway (${RESERVED_SLUGS.join(", ")})`,
       }),
@@ -66,7 +74,13 @@ export const apiManifestSchema = z
       .optional(),
     egress: z.array(hostname).max(20).optional(),
     tags: z
-      .array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, { message: "tags are lowercase words with dashes, ≤ 32 chars" }))
+      .array(
+        z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, {
+            message: "tags are lowercase words with dashes, ≤ 32 chars",
+          }),
+      )
       .max(10)
       .optional(),
     example: z
@@ -76,7 +90,11 @@ export const apiManifestSchema = z
   })
   .superRefine((manifest, ctx) => {
     if (manifest.kind === "data" && manifest.egress?.length) {
-      ctx.addIssue({ code: "custom", path: ["egress"], message: "is only for function APIs; data APIs make no outgoing requests" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["egress"],
+        message: "is only for function APIs; data APIs make no outgoing requests",
+      });
     }
     const extension = manifest.source.split(".").pop()?.toLowerCase() ?? "";
     const allowed = manifest.kind === "data" ? ["csv", "json"] : ["ts", "js", "mjs"];

@@ -10,14 +10,22 @@ import { type ServeCreator, settleCall } from "./payment-gate.ts";
  * One call to a creator API: safe path → known API → bounded body → payment gate → creator.
  * The payment gate decides whether and when the creator runs (DESIGN.md "One paid call").
  */
-export async function handleApiCall(request: Request, env: DispatchEnv, ctx: ExecutionContext): Promise<Response> {
+export async function handleApiCall(
+  request: Request,
+  env: DispatchEnv,
+  ctx: ExecutionContext,
+): Promise<Response> {
   const path = splitApiPath(request.url);
   if (!path.ok) return errorResponse(path.status, path.code, path.reason);
   const api = await findApi(env, path.slug);
-  if (!api) return errorResponse(404, "api_not_found", `no API named '${path.slug}' is published here`, { api: path.slug });
+  if (!api)
+    return errorResponse(404, "api_not_found", `no API named '${path.slug}' is published here`, {
+      api: path.slug,
+    });
   try {
     const body = await readBodyWithin(request, Number(env.MAX_BODY_BYTES ?? DEFAULT_MAX_BODY_BYTES));
-    const serve: ServeCreator = () => forwardToCreator(env, request, { api, pathAndQuery: path.rest + path.search, body });
+    const serve: ServeCreator = () =>
+      forwardToCreator(env, request, { api, pathAndQuery: path.rest + path.search, body });
     return await settleCall({ env, ctx, request, api, serve });
   } catch (error) {
     if (error instanceof HttpError) return error.toResponse();

@@ -31,7 +31,9 @@ export async function findApi(env: DispatchEnv, slug: string, now = Date.now()):
 /** Every active API, for the catalog. */
 export async function listApis(env: DispatchEnv, now = Date.now()): Promise<ApiRecord[]> {
   if (catalogCache && catalogCache.expires > now) return catalogCache.value;
-  const { results } = await env.DB.prepare(`SELECT ${API_COLUMNS} FROM apis WHERE status = 'active' ORDER BY slug`).all();
+  const { results } = await env.DB.prepare(
+    `SELECT ${API_COLUMNS} FROM apis WHERE status = 'active' ORDER BY slug`,
+  ).all();
   const apis = results.map((row) => decodeApiRow(row as Record<string, unknown>));
   catalogCache = { value: apis, expires: now + MEMORY_TTL_MS };
   return apis;

@@ -33,5 +33,7 @@ export async function readBodyWithin(request: Request, maxBytes: number): Promis
 }
 
 function tooLarge(maxBytes: number): HttpError {
-  return new HttpError(413, "body_too_large", `request body is larger than the ${maxBytes}-byte limit`, { maxBytes });
+  return new HttpError(413, "body_too_large", `request body is larger than the ${maxBytes}-byte limit`, {
+    maxBytes,
+  });
 }

@@ -1,7 +1,6 @@
 import type { CatalogEntry } from "./catalog.ts";
 
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 /** The human catalog: a plain, fast page (no scripts) listing every API with an example call. */
 export function renderCatalogPage(entries: readonly CatalogEntry[], origin: string): string {

@@ -1,7 +1,7 @@
 import { errorResponse } from "../shared/http-error.ts";
 import type { ApiRecord } from "./api-record.ts";
-import { namespaceFor } from "./namespace.ts";
 import type { DispatchEnv } from "./env.ts";
+import { namespaceFor } from "./namespace.ts";
 
 export const DEFAULT_CREATOR_TIMEOUT_MS = 30_000;
 
@@ -19,17 +19,27 @@ export interface ForwardTarget {
  * Runs the creator's worker. A crash or timeout becomes a 502 that names the API and nothing
  * of its internals; whatever status the creator answers with is passed through.
  */
-export async function forwardToCreator(env: DispatchEnv, original: Request, target: ForwardTarget): Promise<Response> {
+export async function forwardToCreator(
+  env: DispatchEnv,
+  original: Request,
+  target: ForwardTarget,
+): Promise<Response> {
   const { api } = target;
   const url = new URL(target.pathAndQuery, new URL(original.url).origin);
   const headers = new Headers();
   for (const [name, value] of original.headers) {
     const lower = name.toLowerCase();
-    if (STRIPPED_HEADERS.includes(lower) || lower.startsWith("x-402claw-") || lower.startsWith("cf-")) continue;
+    if (STRIPPED_HEADERS.includes(lower) || lower.startsWith("x-402claw-") || lower.startsWith("cf-"))
+      continue;
     headers.set(name, value);
   }
   headers.set("x-402claw-api", api.slug);
-  const request = new Request(url, { method: original.method, headers, body: target.body, redirect: "manual" });
+  const request = new Request(url, {
+    method: original.method,
+    headers,
+    body: target.body,
+    redirect: "manual",
+  });
   const timeoutMs = Number(env.CREATOR_TIMEOUT_MS ?? DEFAULT_CREATOR_TIMEOUT_MS);
   const worker = namespaceFor(env).get(
     api.workerName,
@@ -46,14 +56,21 @@ export async function forwardToCreator(env: DispatchEnv, original: Request, targ
   try {
     const outcome = await Promise.race([worker.fetch(request), timeout]);
     if (outcome === "timeout") {
-      return errorResponse(502, "creator_timeout", `API '${api.slug}' did not answer within ${timeoutMs} ms`, {
-        api: api.slug,
-      });
+      return errorResponse(
+        502,
+        "creator_timeout",
+        `API '${api.slug}' did not answer within ${timeoutMs} ms`,
+        {
+          api: api.slug,
+        },
+      );
     }
     return outcome;
   } catch (error) {
     console.error(`creator worker ${api.workerName} failed`, error);
-    return errorResponse(502, "creator_error", `API '${api.slug}' failed while handling the request`, { api: api.slug });
+    return errorResponse(502, "creator_error", `API '${api.slug}' failed while handling the request`, {
+      api: api.slug,
+    });
   } finally {
     if (timer !== undefined) clearTimeout(timer);
   }
