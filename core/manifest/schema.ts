@@ -75,11 +75,9 @@ export const apiManifestSchema = z
     egress: z.array(hostname).max(20).optional(),
     tags: z
       .array(
-        z
-          .string()
-          .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, {
-            message: "tags are lowercase words with dashes, ≤ 32 chars",
-          }),
+        z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, {
+          message: "tags are lowercase words with dashes, ≤ 32 chars",
+        }),
       )
       .max(10)
       .optional(),
