@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** Repository root (this file lives in local/). */
@@ -5,7 +6,7 @@ export const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 /** Everything the local stack writes lives here (gitignored). */
 export function localDir(root = REPO_ROOT): string {
-  return `${root}/.local`;
+  return join(root, ".local");
 }
 
 /** The project whose stacks/ are served: CLAW_ROOT, or this repository. */
