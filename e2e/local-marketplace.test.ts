@@ -17,18 +17,44 @@ const env = () => ({ ...process.env, CLAW_ROOT: project.root, WRANGLER_SEND_METR
 beforeAll(async () => {
   project = makeTempProject();
   const csv = join(project.root, "tides.csv");
-  writeFileSync(csv, 'port,height_m,high,observed\nBrest,6.1,true,2026-01-02\n"Saint-Malo, FR",12.3,true,2026-01-03\nDover,5.9,false,2026-01-02\n');
-  execFileSync(process.execPath, [join(REPO_ROOT, "bin/402claw.js"), "init", "tides", "--kind", "data", "--source", csv, "--price", "$0.0002"], {
-    env: env(),
-    stdio: "pipe",
-  });
+  writeFileSync(
+    csv,
+    'port,height_m,high,observed\nBrest,6.1,true,2026-01-02\n"Saint-Malo, FR",12.3,true,2026-01-03\nDover,5.9,false,2026-01-02\n',
+  );
+  execFileSync(
+    process.execPath,
+    [
+      join(REPO_ROOT, "bin/402claw.js"),
+      "init",
+      "tides",
+      "--kind",
+      "data",
+      "--source",
+      csv,
+      "--price",
+      "$0.0002",
+    ],
+    {
+      env: env(),
+      stdio: "pipe",
+    },
+  );
   const port = await freePort();
   gateway = `http://127.0.0.1:${port}`;
   // detached: its own process group, so the test can signal it like a terminal's Ctrl-C does.
-  child = spawn("npm", ["start"], { cwd: REPO_ROOT, env: { ...env(), PORT: String(port) }, detached: true, stdio: "pipe" });
+  child = spawn("npm", ["start"], {
+    cwd: REPO_ROOT,
+    env: { ...env(), PORT: String(port) },
+    detached: true,
+    stdio: "pipe",
+  });
   child.stdout?.on("data", (chunk) => (output += chunk));
   child.stderr?.on("data", (chunk) => (output += chunk));
-  await waitFor(() => output.includes("marketplace running at"), 90_000, () => output);
+  await waitFor(
+    () => output.includes("marketplace running at"),
+    90_000,
+    () => output,
+  );
 }, 120_000);
 
 afterAll(() => {
@@ -39,25 +65,37 @@ afterAll(() => {
 describe("npm start", () => {
   it("prints a banner with the URL and every API", () => {
     expect(output).toContain(`marketplace running at ${gateway}`);
-    for (const slug of ["world-cities", "chemical-elements", "fx-convert", "tides"]) expect(output).toContain(slug);
+    for (const slug of ["world-cities", "chemical-elements", "fx-convert", "tides"])
+      expect(output).toContain(slug);
   });
 
   it("serves the catalog", async () => {
     const { apis } = (await (await fetch(`${gateway}/`)).json()) as { apis: Array<{ slug: string }> };
-    expect(apis.map((api) => api.slug).sort()).toEqual(["chemical-elements", "fx-convert", "tides", "world-cities"]);
+    expect(apis.map((api) => api.slug).sort()).toEqual([
+      "chemical-elements",
+      "fx-convert",
+      "tides",
+      "world-cities",
+    ]);
   });
 
   it("answers every example API", async () => {
-    const cities = await (await fetch(`${gateway}/world-cities?filter_capital=true&filter_continent=Oceania&fields=name`)).json();
+    const cities = await (
+      await fetch(`${gateway}/world-cities?filter_capital=true&filter_continent=Oceania&fields=name`)
+    ).json();
     expect(cities).toEqual({ data: [{ name: "Canberra" }], pagination: { page: 1, limit: 100, total: 1 } });
-    const elements = await (await fetch(`${gateway}/chemical-elements?filter_symbol=Fe&fields=name,atomic_number,metal`)).json();
+    const elements = await (
+      await fetch(`${gateway}/chemical-elements?filter_symbol=Fe&fields=name,atomic_number,metal`)
+    ).json();
     expect(elements).toMatchObject({ data: [{ name: "Iron", atomic_number: 26, metal: true }] });
     const fx = await (await fetch(`${gateway}/fx-convert?from=EUR&to=GBP&amount=10`)).json();
     expect(fx).toMatchObject({ from: "EUR", to: "GBP", converted: 8.57 });
   });
 
   it("publishes the API created by `402claw init` with the full grammar", async () => {
-    const response = await fetch(`${gateway}/tides?filter_height_m__gte=6&sort=height_m&order=desc&fields=port,height_m,observed`);
+    const response = await fetch(
+      `${gateway}/tides?filter_height_m__gte=6&sort=height_m&order=desc&fields=port,height_m,observed`,
+    );
     expect(await response.json()).toEqual({
       data: [
         { port: "Saint-Malo, FR", height_m: 12.3, observed: "2026-01-03" },
@@ -70,14 +108,22 @@ describe("npm start", () => {
   it("stops everything it started on Ctrl-C", async () => {
     const pid = child.pid!;
     process.kill(-pid, "SIGINT");
-    await waitFor(() => !isGroupAlive(pid), 20_000, () => execFileSync("ps", ["-o", "pid,args", "-g", String(pid)]).toString());
+    await waitFor(
+      () => !isGroupAlive(pid),
+      20_000,
+      () => execFileSync("ps", ["-o", "pid,args", "-g", String(pid)]).toString(),
+    );
     await expect(fetch(`${gateway}/health`)).rejects.toThrow();
   });
 });
 
 function isGroupAlive(pgid: number): boolean {
   try {
-    return execFileSync("ps", ["-o", "pid=", "-g", String(pgid)]).toString().trim() !== "";
+    return (
+      execFileSync("ps", ["-o", "pid=", "-g", String(pgid)])
+        .toString()
+        .trim() !== ""
+    );
   } catch {
     return false; // ps exits 1 when no process matches
   }

@@ -3,6 +3,10 @@ import { build, type Message } from "esbuild";
 import { BuildError } from "../errors.ts";
 
 const RUNTIME_DIR = fileURLToPath(new URL("../../runtime/", import.meta.url));
+// esbuild writes each input's path (relative to the working directory) into the bundle as a
+// comment; pinning it to the repository root keeps the content hash the same from any cwd
+// (the Pulumi provider host, CI, a creator's subfolder).
+const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 /** Path of a file under runtime/ (templates and platform workers). */
 export function runtimePath(relativePath: string): string {
@@ -17,6 +21,7 @@ export async function bundleWorker(
   try {
     const result = await build({
       entryPoints: [entry],
+      absWorkingDir: REPO_ROOT,
       bundle: true,
       write: false,
       format: "esm",

@@ -10,7 +10,9 @@ export interface SqlStatement {
 export function registerApiStatements(built: BuiltApi, payTo: string, nowSeconds: number): SqlStatement[] {
   const m = built.manifest;
   const priceAtomic = Number(built.priceAtomic);
-  const outputSchema = built.data ? JSON.stringify({ columns: built.data.columns, rows: built.data.rows }) : null;
+  const outputSchema = built.data
+    ? JSON.stringify({ columns: built.data.columns, rows: built.data.rows })
+    : null;
   return [
     { sql: "INSERT INTO creators (address) VALUES (?) ON CONFLICT (address) DO NOTHING", params: [m.owner] },
     {
@@ -59,5 +61,8 @@ export function registerApiStatements(built: BuiltApi, payTo: string, nowSeconds
 
 /** Marks an API retired: it leaves the catalog, its usage and payments history stay. */
 export function retireApiStatement(slug: string, nowSeconds: number): SqlStatement {
-  return { sql: "UPDATE apis SET status = 'retired', updated_at = ? WHERE slug = ?", params: [nowSeconds, slug] };
+  return {
+    sql: "UPDATE apis SET status = 'retired', updated_at = ? WHERE slug = ?",
+    params: [nowSeconds, slug],
+  };
 }

@@ -24,7 +24,9 @@ export default {
 function pickHandler(module: Record<string, unknown>): Handler {
   const candidate = module.default ?? module.handler;
   if (typeof candidate !== "function") {
-    throw new Error("the function module must export a handler: `export default async function (input) { ... }`");
+    throw new Error(
+      "the function module must export a handler: `export default async function (input) { ... }`",
+    );
   }
   return candidate as Handler;
 }

@@ -10,14 +10,20 @@ export default async function convert({ query }: Input): Promise<Response | obje
   const to = (query.to ?? "").toUpperCase();
   const amount = Number(query.amount ?? "1");
   if (!CODE.test(from) || !CODE.test(to)) {
-    return Response.json({ error: "from and to must be 3-letter currency codes, e.g. ?from=USD&to=EUR" }, { status: 400 });
+    return Response.json(
+      { error: "from and to must be 3-letter currency codes, e.g. ?from=USD&to=EUR" },
+      { status: 400 },
+    );
   }
   if (!Number.isFinite(amount) || amount < 0) {
     return Response.json({ error: "amount must be a non-negative number" }, { status: 400 });
   }
   const upstream = await fetch(`https://api.frankfurter.app/latest?from=${from}&to=${to}`);
   if (!upstream.ok) {
-    return Response.json({ error: `no rate for ${from} → ${to}` }, { status: upstream.status === 404 ? 404 : 502 });
+    return Response.json(
+      { error: `no rate for ${from} → ${to}` },
+      { status: upstream.status === 404 ? 404 : 502 },
+    );
   }
   const body = (await upstream.json()) as { date: string; rates: Record<string, number> };
   const rate = body.rates[to];

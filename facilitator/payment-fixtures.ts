@@ -1,0 +1,85 @@
+// Builds real x402 v2 payment payloads with the official client side (@x402/core's x402Client
+// + @x402/evm's exact client scheme), for tests and local tools.
+import { x402Client } from "@x402/core/client";
+import type { PaymentPayload, PaymentRequirements } from "@x402/core/types";
+import { ExactEvmScheme } from "@x402/evm/exact/client";
+import type { Address, Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { randomNonce, signTransferAuthorization } from "../chain/sign-authorization.ts";
+import { USDC3009_NAME, USDC3009_VERSION } from "../chain/usdc3009-abi.ts";
+
+/** `exact` requirements for our test token: amount in token units, EIP-712 domain in `extra`. */
+export function exactRequirements(opts: {
+  chainId: number;
+  asset: Address;
+  payTo: Address;
+  amount: string;
+  maxTimeoutSeconds?: number;
+}): PaymentRequirements {
+  return {
+    scheme: "exact",
+    network: `eip155:${opts.chainId}`,
+    asset: opts.asset,
+    amount: opts.amount,
+    payTo: opts.payTo,
+    maxTimeoutSeconds: opts.maxTimeoutSeconds ?? 60,
+    extra: { name: USDC3009_NAME, version: USDC3009_VERSION },
+  };
+}
+
+/** Signs a payment for `requirements` as the x402 client library would for a 402 answer. */
+export async function createPaymentPayload(
+  privateKey: Hex,
+  requirements: PaymentRequirements,
+): Promise<PaymentPayload> {
+  const client = new x402Client()
+    .register(
+      requirements.network as `${string}:${string}`,
+      new ExactEvmScheme(privateKeyToAccount(privateKey)),
+    )
+    // The client only pays known mainnet assets unless told otherwise; our local token is not one.
+    .setSpendControls({
+      allowedAssets: [{ network: requirements.network as `${string}:${string}`, asset: requirements.asset }],
+    });
+  return client.createPaymentPayload({
+    x402Version: 2,
+    resource: { url: "http://127.0.0.1/test", description: "test", mimeType: "application/json" },
+    accepts: [requirements],
+  });
+}
+
+/** A payload signed by hand with chosen validity bounds (the library always picks "now"). */
+export async function createPaymentPayloadWithWindow(
+  privateKey: Hex,
+  requirements: PaymentRequirements,
+  window: { validAfter: bigint; validBefore: bigint },
+): Promise<PaymentPayload> {
+  const signer = privateKeyToAccount(privateKey);
+  const authorization = {
+    from: signer.address,
+    to: requirements.payTo as Address,
+    value: BigInt(requirements.amount),
+    ...window,
+    nonce: randomNonce(),
+  };
+  const chainId = Number(requirements.network.split(":")[1]);
+  const signature = await signTransferAuthorization(
+    signer,
+    requirements.asset as Address,
+    chainId,
+    authorization,
+  );
+  return {
+    x402Version: 2,
+    accepted: requirements,
+    payload: {
+      authorization: {
+        ...authorization,
+        value: authorization.value.toString(),
+        validAfter: authorization.validAfter.toString(),
+        validBefore: authorization.validBefore.toString(),
+      },
+      signature,
+    },
+  };
+}
