@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { parse as parseYaml, YAMLParseError } from "yaml";
+import { isScalar, parseDocument, YAMLParseError } from "yaml";
 import type { z } from "zod";
 import { ManifestError } from "../errors.ts";
 import { fixFor } from "./fixes.ts";
@@ -60,7 +60,7 @@ export function loadApiFolder(root: string, dir: string): LoadedApi | ManifestEr
   }
   let raw: unknown;
   try {
-    raw = parseYaml(readFileSync(manifestPath, "utf8"));
+    raw = readManifestYaml(readFileSync(manifestPath, "utf8"));
   } catch (error) {
     const where = error instanceof YAMLParseError ? ` at line ${error.linePos?.[0]?.line}` : "";
     return [new ManifestError(file, "(yaml)", `is not valid YAML${where}`, "check indentation and quoting")];
@@ -98,6 +98,21 @@ export function loadApiFolder(root: string, dir: string): LoadedApi | ManifestEr
   return errors.length ? errors : { manifest, dir, sourcePath, file };
 }
 
+/**
+ * Parses api.yaml. YAML reads an unquoted `owner: 0x90F7…` as a hex number, so the owner is taken
+ * exactly as written: creators should not have to know to quote their wallet.
+ */
+function readManifestYaml(text: string): unknown {
+  const document = parseDocument(text);
+  if (document.errors[0]) throw document.errors[0];
+  const raw = document.toJS();
+  const owner = document.get("owner", true);
+  if (raw && typeof raw === "object" && isScalar(owner) && typeof owner.value === "number" && owner.source) {
+    (raw as Record<string, unknown>).owner = owner.source;
+  }
+  return raw;
+}
+
 function issueToError(file: string, issue: z.core.$ZodIssue): ManifestError {
   const field = issue.path.length ? issue.path.map(String).join(".") : "(manifest)";
   if (issue.code === "unrecognized_keys") {
@@ -105,7 +120,7 @@ function issueToError(file: string, issue: z.core.$ZodIssue): ManifestError {
     return new ManifestError(file, keys, "is not a manifest field", fixFor(issue.keys[0] ?? keys));
   }
   const problem =
-    issue.code === "invalid_type" && issue.input === undefined
+    issue.code === "invalid_type" && / received undefined$/.test(issue.message)
       ? "is required"
       : issue.code === "invalid_value"
         ? `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`

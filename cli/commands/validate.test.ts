@@ -1,0 +1,50 @@
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { makeTempProject, type TempProject } from "../../e2e/support/temp-project.ts";
+import { REPO_ROOT } from "../../local/paths.ts";
+
+let project: TempProject;
+afterEach(() => project?.remove());
+
+function validate(): { code: number; stdout: string; stderr: string } {
+  try {
+    const stdout = execFileSync(process.execPath, [join(REPO_ROOT, "bin/402claw.js"), "validate"], {
+      env: { ...process.env, CLAW_ROOT: project.root },
+      stdio: "pipe",
+    }).toString();
+    return { code: 0, stdout, stderr: "" };
+  } catch (error) {
+    const failed = error as { status: number; stdout: Buffer; stderr: Buffer };
+    return { code: failed.status, stdout: failed.stdout.toString(), stderr: failed.stderr.toString() };
+  }
+}
+
+describe("402claw validate", () => {
+  it("exits 0 with a one-line summary for the example stack", () => {
+    project = makeTempProject();
+    const result = validate();
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toBe(
+      "stack 'dev': 3 APIs valid and built (chemical-elements, fx-convert, world-cities)",
+    );
+  });
+
+  it("exits 1 naming the file and row of a ragged CSV", () => {
+    project = makeTempProject();
+    writeFileSync(join(project.apisDir, "world-cities", "cities.csv"), "name,country\nTokyo,Japan\nOsaka\n");
+    const result = validate();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("stacks/dev/apis/world-cities/cities.csv");
+    expect(result.stderr).toMatch(/row 3/);
+  });
+
+  it("exits 1 naming the file of a function that does not compile", () => {
+    project = makeTempProject();
+    writeFileSync(join(project.apisDir, "fx-convert", "handler.ts"), "export default function ( {");
+    const result = validate();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("fx-convert/handler.ts");
+  });
+});

@@ -1,0 +1,123 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../../local/paths.ts";
+import { loadApiFolder, loadStackApis } from "./load.ts";
+
+const OWNER = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
+const GOOD = {
+  slug: "my-api",
+  title: "My API",
+  description: "Rows of things.",
+  owner: OWNER,
+  price: '"$0.001"',
+  kind: "data",
+  source: "data.csv",
+};
+
+let root: string;
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+/** Writes one API folder with the given manifest fields (YAML values as written) and returns its result. */
+function load(
+  fields: Record<string, string | undefined>,
+  folder = "my-api",
+  files: Record<string, string> = { "data.csv": "a\n1\n" },
+) {
+  root = mkdtempSync(join(tmpdir(), "manifest-"));
+  const dir = join(root, "stacks", "dev", "apis", folder);
+  mkdirSync(dir, { recursive: true });
+  const yaml = Object.entries(fields)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => `${key}: ${value}`)
+    .join("\n");
+  writeFileSync(join(dir, "api.yaml"), yaml);
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  return loadApiFolder(root, dir);
+}
+
+function messages(result: ReturnType<typeof load>): string[] {
+  if (!Array.isArray(result)) throw new Error("expected errors, got a valid manifest");
+  return result.map((error) => error.message);
+}
+
+describe("manifest schema: good manifests", () => {
+  it("accepts a data API and applies defaults", () => {
+    const result = load(GOOD);
+    if (Array.isArray(result)) throw new Error(result.map((e) => e.message).join("\n"));
+    expect(result.manifest).toMatchObject({ slug: "my-api", price: "$0.001", kind: "data", settle: "after" });
+  });
+
+  it("accepts a function API with egress, limits, tags and settle: before", () => {
+    const result = load(
+      {
+        ...GOOD,
+        kind: "function",
+        source: "handler.ts",
+        egress: "[api.example.com, '*.example.org']",
+        limits: "{ cpuMs: 50, ratePerMinute: 100 }",
+        tags: "[finance, fx]",
+        settle: "before",
+      },
+      "my-api",
+      { "handler.ts": "export default () => 1;" },
+    );
+    expect(Array.isArray(result)).toBe(false);
+  });
+
+  it("loads every example API of the dev stack without errors", () => {
+    root = mkdtempSync(join(tmpdir(), "manifest-"));
+    const { apis, errors } = loadStackApis(REPO_ROOT, "dev");
+    expect(errors).toEqual([]);
+    expect(apis.map((api) => api.manifest.slug)).toEqual(["chemical-elements", "fx-convert", "world-cities"]);
+  });
+});
+
+describe("manifest schema: bad manifests name file, field, problem and fix", () => {
+  it.each([
+    [{ price: '"0.001"' }, "price", 'is not a USD price like "$0.001"'],
+    [{ price: '"$0.0000001"' }, "price", "at most 6 decimals"],
+    [{ price: '"$0"' }, "price", "must be greater than $0"],
+    [{ price: '"$5000"' }, "price", "$1000"],
+    [{ owner: OWNER.toLowerCase().replace("0x90f", "0x90F") }, "owner", "checksum"],
+    [{ owner: "0x1234" }, "owner", "not a 0x-prefixed 20-byte hex address"],
+    [{ kind: "python" }, "kind", 'must be one of "data", "function"'],
+    [{ slug: "My_API" }, "slug", "lowercase"],
+    [{ slug: "health" }, "slug", "reserved"],
+    [{ title: undefined }, "title", "is required"],
+    [{ source: "../secret.csv" }, "source", "inside the API folder"],
+    [{ source: "data.xlsx" }, "source", ".csv or .json"],
+    [{ egress: "[api.example.com]" }, "egress", "only for function APIs"],
+    [{ settle: "later" }, "settle", 'must be one of "after", "before"'],
+    [{ limits: "{ cpuMs: 0 }" }, "limits.cpuMs", ""],
+    [{ colour: "blue" }, "colour", "is not a manifest field"],
+  ])("%o → %s", (override, field, problem) => {
+    const [message] = messages(load({ ...GOOD, ...override }));
+    expect(message).toContain("stacks/dev/apis/my-api/api.yaml");
+    expect(message).toContain(`${field}:`);
+    expect(message).toContain(problem);
+    expect(message).toContain("Fix:");
+  });
+
+  it("refuses egress to internal hosts in a function's allowlist", () => {
+    const [message] = messages(
+      load({ ...GOOD, kind: "function", source: "h.ts", egress: "[metadata.google.internal]" }, "my-api", {
+        "h.ts": "",
+      }),
+    );
+    expect(message).toContain("internal or metadata host");
+  });
+
+  it("requires the slug to equal the folder name", () => {
+    expect(messages(load(GOOD, "other-name"))[0]).toContain('differs from its folder name "other-name"');
+  });
+
+  it("reports a missing source file", () => {
+    expect(messages(load(GOOD, "my-api", {}))[0]).toContain('file "data.csv" does not exist');
+  });
+
+  it("reports invalid YAML with its line", () => {
+    expect(messages(load({ ...GOOD, title: "[unclosed" }))[0]).toMatch(/is not valid YAML at line \d+/);
+  });
+});
