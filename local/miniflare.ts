@@ -44,6 +44,7 @@ export async function startWorkerd(options: WorkerdOptions): Promise<Miniflare> 
         unsafeDirectSockets: [{ host: "127.0.0.1", port: options.port }],
         d1Databases: { DB: DB_ID },
         kvNamespaces: { CACHE: "402claw-cache" },
+        durableObjects: { PAYER_LEDGER: { className: "PayerLedger", useSQLite: true } },
         bindings: options.dispatchVars,
         serviceBindings: { LOCAL_NAMESPACE: { name: "namespace", entrypoint: "LocalNamespace" } },
       },

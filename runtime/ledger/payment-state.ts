@@ -63,3 +63,6 @@ export interface AdvanceInput {
   latencyMs?: number | null;
   error?: string | null;
 }
+
+/** Outcome of a state change: RPC callers get a reason instead of an exception. */
+export type AdvanceResult = { ok: true; record: PaymentRecord } | { ok: false; reason: string };

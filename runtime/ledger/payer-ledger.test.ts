@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeTempProject, type TempProject } from "../../e2e/support/temp-project.ts";
+import { type LocalStack, startLocalStack } from "../../local/stack.ts";
+import type { AdvanceResult, ClaimInput, ClaimResult, PaymentRecord } from "./payment-state.ts";
+
+// The payer ledger in real workerd (SQLite-backed Durable Object), exported to a real D1.
+interface LedgerStub {
+  claim(payer: string, input: ClaimInput): Promise<ClaimResult>;
+  advance(
+    nonce: string,
+    input: { state: string; txHash?: string; responseStatus?: number },
+  ): Promise<PaymentRecord>;
+  find(nonce: string): Promise<PaymentRecord | null>;
+}
+
+const PAYER = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
+let project: TempProject;
+let stack: LocalStack;
+let ledger: LedgerStub;
+
+const claimFor = (nonce: string, apiSlug = "world-cities"): ClaimInput => ({
+  nonce,
+  apiSlug,
+  payTo: "0x90F79bf6EB2c4f870365E785982E1f101E93b906",
+  amount: "1000",
+  network: "eip155:31337",
+  asset: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+  settleMode: "after",
+  validBefore: Math.floor(Date.now() / 1000) + 60,
+  payloadJson: "{}",
+});
+
+beforeAll(async () => {
+  project = makeTempProject();
+  stack = await startLocalStack({
+    root: project.root,
+    port: 0,
+    persist: false,
+    localDir: `${project.root}/.local`,
+  });
+  const namespace = await stack.mf.getDurableObjectNamespace("PAYER_LEDGER", "dispatch");
+  ledger = namespace.get(namespace.idFromName(PAYER.toLowerCase())) as unknown as LedgerStub;
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  project?.remove();
+});
+
+describe("payer ledger", () => {
+  it("lets exactly one of 20 concurrent claims of one nonce through", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => ledger.claim(PAYER, claimFor("0xaa01"))),
+    );
+    expect(results.filter((result) => result.claimed)).toHaveLength(1);
+    expect(results.filter((result) => !result.claimed)).toHaveLength(19);
+    expect(results.find((result) => !result.claimed)).toMatchObject({
+      state: "verified",
+      apiSlug: "world-cities",
+    });
+  });
+
+  it("refuses a later replay, naming the state it is in", async () => {
+    await ledger.claim(PAYER, claimFor("0xaa02"));
+    await ledger.advance("0xaa02", { state: "served", responseStatus: 200 });
+    expect(await ledger.claim(PAYER, claimFor("0xaa02", "fx-convert"))).toEqual({
+      claimed: false,
+      state: "served",
+      apiSlug: "world-cities",
+    });
+  });
+
+  it("refuses illegal transitions", async () => {
+    await ledger.claim(PAYER, claimFor("0xaa03"));
+    await ledger.advance("0xaa03", { state: "failed" });
+    expect(await ledger.advance("0xaa03", { state: "settled" })).toEqual({
+      ok: false,
+      reason: "payment 0xaa03 cannot move from failed to settled",
+    });
+    expect(await ledger.find("0xaa03")).toMatchObject({ state: "failed" });
+  });
+
+  it("copies settled payments and their usage to D1 off the request path, once", async () => {
+    await ledger.claim(PAYER, claimFor("0xaa04"));
+    await ledger.advance("0xaa04", { state: "served", responseStatus: 200 });
+    await ledger.advance("0xaa04", { state: "settling" });
+    const settled = await ledger.advance("0xaa04", { state: "settled", txHash: "0xdeadbeef" });
+    expect(settled).toMatchObject({
+      ok: true,
+      record: { state: "settled", txHash: "0xdeadbeef", responseStatus: 200 },
+    });
+    const db = await stack.mf.getD1Database("DB", "dispatch");
+    const row = await waitForRow(() =>
+      db
+        .prepare("SELECT state, tx_hash, amount_atomic FROM payments WHERE id = ?")
+        .bind(`${PAYER}:0xaa04`)
+        .first(),
+    );
+    expect(row).toEqual({ state: "settled", tx_hash: "0xdeadbeef", amount_atomic: 1000 });
+    // 0xaa03 failed and 0xaa04 settled: one paid call, one failed call, revenue of the paid one only.
+    const usage = await waitForRow(() =>
+      db
+        .prepare(
+          "SELECT SUM(calls) AS calls, SUM(paid_calls) AS paid, SUM(failed_calls) AS failed, SUM(revenue_atomic) AS revenue FROM usage WHERE api_slug = 'world-cities' HAVING SUM(calls) >= 2",
+        )
+        .first(),
+    );
+    expect(usage).toEqual({ calls: 2, paid: 1, failed: 1, revenue: 1000 });
+  });
+});
+
+async function waitForRow<T>(query: () => Promise<T | null>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const row = await query();
+    if (row) return row;
+    if (Date.now() > deadline) throw new Error("row did not reach D1 in time");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

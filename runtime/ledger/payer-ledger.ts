@@ -1,0 +1,182 @@
+import { DurableObject } from "cloudflare:workers";
+import { exportToD1 } from "./export-to-d1.ts";
+import {
+  type AdvanceInput,
+  type AdvanceResult,
+  type ClaimInput,
+  type ClaimResult,
+  canAdvance,
+  EXPORTED_STATES,
+  type PaymentRecord,
+  type PaymentState,
+} from "./payment-state.ts";
+
+interface LedgerEnv {
+  DB: D1Database;
+}
+
+/** How long a payment may sit in verified/served/settling before it is presumed `unknown`. */
+export const STALE_AFTER_MS = 2 * 60_000;
+/** Batching delay for copying finished payments to D1, off the request path. */
+export const EXPORT_DELAY_MS = 1_000;
+
+/**
+ * The payer ledger: one SQLite-backed Durable Object per payer address. Every payment state is
+ * written here before the next step; single-threaded per payer, so replays of one signature
+ * always meet the same object and the (payer, nonce) claim is atomic.
+ */
+export class PayerLedger extends DurableObject<LedgerEnv> {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: LedgerEnv) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS payments (
+      nonce TEXT PRIMARY KEY, payer TEXT NOT NULL, api_slug TEXT NOT NULL, pay_to TEXT NOT NULL,
+      amount TEXT NOT NULL, network TEXT NOT NULL, asset TEXT NOT NULL, state TEXT NOT NULL,
+      settle_mode TEXT NOT NULL, valid_before INTEGER NOT NULL, payload_json TEXT NOT NULL,
+      tx_hash TEXT, response_status INTEGER, latency_ms INTEGER, error TEXT,
+      created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+      exported_state TEXT, exported INTEGER NOT NULL DEFAULT 1)`);
+  }
+
+  /** Claims (payer, nonce) for one service; a second claim of the same nonce is refused with its state. */
+  claim(payer: string, input: ClaimInput): ClaimResult {
+    const existing = this.sql
+      .exec("SELECT state, api_slug FROM payments WHERE nonce = ?", input.nonce)
+      .toArray()[0];
+    if (existing)
+      return { claimed: false, state: existing.state as PaymentState, apiSlug: String(existing.api_slug) };
+    const now = Date.now();
+    this.sql.exec(
+      `INSERT INTO payments (nonce, payer, api_slug, pay_to, amount, network, asset, state, settle_mode, valid_before,
+        payload_json, created_at, updated_at, exported) VALUES (?, ?, ?, ?, ?, ?, ?, 'verified', ?, ?, ?, ?, ?, 1)`,
+      input.nonce,
+      payer,
+      input.apiSlug,
+      input.payTo,
+      input.amount,
+      input.network,
+      input.asset,
+      input.settleMode,
+      input.validBefore,
+      input.payloadJson,
+      now,
+      now,
+    );
+    void this.scheduleAlarm(now + STALE_AFTER_MS);
+    return { claimed: true };
+  }
+
+  /** Moves a payment to its next state, recording what that step learned; an illegal move changes nothing. */
+  advance(nonce: string, input: AdvanceInput): AdvanceResult {
+    const current = this.find(nonce);
+    if (!current) return { ok: false, reason: `no payment with nonce ${nonce} in this ledger` };
+    if (current.state !== input.state && !canAdvance(current.state, input.state)) {
+      return { ok: false, reason: `payment ${nonce} cannot move from ${current.state} to ${input.state}` };
+    }
+    const now = Date.now();
+    const exported = EXPORTED_STATES.includes(input.state) ? 0 : 1;
+    this.sql.exec(
+      `UPDATE payments SET state = ?, tx_hash = COALESCE(?, tx_hash), response_status = COALESCE(?, response_status),
+        latency_ms = COALESCE(?, latency_ms), error = COALESCE(?, error), updated_at = ?,
+        exported = CASE WHEN ? = 0 THEN 0 ELSE exported END WHERE nonce = ?`,
+      input.state,
+      input.txHash ?? null,
+      input.responseStatus ?? null,
+      input.latencyMs ?? null,
+      input.error ?? null,
+      now,
+      exported,
+      nonce,
+    );
+    if (exported === 0) void this.scheduleAlarm(now + EXPORT_DELAY_MS);
+    return { ok: true, record: this.find(nonce)! };
+  }
+
+  /** One payment, or null. */
+  find(nonce: string): PaymentRecord | null {
+    const row = this.sql.exec("SELECT * FROM payments WHERE nonce = ?", nonce).toArray()[0];
+    return row ? toRecord(row) : null;
+  }
+
+  /** The signed payload of a payment (for re-settling an `unknown` outcome with the same authorization). */
+  payload(nonce: string): string | null {
+    const row = this.sql.exec("SELECT payload_json FROM payments WHERE nonce = ?", nonce).toArray()[0];
+    return row ? String(row.payload_json) : null;
+  }
+
+  /** Recent payments, newest first. */
+  list(limit = 100): PaymentRecord[] {
+    return this.sql
+      .exec("SELECT * FROM payments ORDER BY created_at DESC LIMIT ?", limit)
+      .toArray()
+      .map(toRecord);
+  }
+
+  /**
+   * Off the request path: payments stuck mid-flight (a crash between steps) become `unknown` so
+   * reconciliation finds them, and finished payments are copied to D1 in one batch.
+   */
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    const stuck = this.sql
+      .exec(
+        "SELECT nonce FROM payments WHERE state IN ('verified', 'served', 'settling') AND updated_at < ?",
+        now - STALE_AFTER_MS,
+      )
+      .toArray();
+    for (const row of stuck)
+      this.advance(String(row.nonce), { state: "unknown", error: "no outcome recorded in time" });
+    const pending = this.sql.exec("SELECT * FROM payments WHERE exported = 0 LIMIT 200").toArray();
+    if (pending.length) {
+      const records = pending.map(toRecord);
+      await exportToD1(
+        this.env.DB,
+        records,
+        pending.map((row) => (row.exported_state as PaymentState | null) ?? null),
+      );
+      for (const record of records) {
+        this.sql.exec(
+          "UPDATE payments SET exported = 1, exported_state = ? WHERE nonce = ? AND updated_at = ?",
+          record.state,
+          record.nonce,
+          record.updatedAt,
+        );
+      }
+    }
+    const open = this.sql
+      .exec(
+        "SELECT COUNT(*) AS n FROM payments WHERE exported = 0 OR state IN ('verified', 'served', 'settling')",
+      )
+      .one();
+    if (Number(open.n) > 0) await this.scheduleAlarm(now + EXPORT_DELAY_MS);
+  }
+
+  private async scheduleAlarm(at: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+  }
+}
+
+function toRecord(row: Record<string, SqlStorageValue>): PaymentRecord {
+  return {
+    id: `${row.payer}:${row.nonce}`,
+    payer: String(row.payer),
+    nonce: String(row.nonce),
+    apiSlug: String(row.api_slug),
+    payTo: String(row.pay_to),
+    amount: String(row.amount),
+    network: String(row.network),
+    asset: String(row.asset),
+    state: row.state as PaymentState,
+    settleMode: row.settle_mode === "before" ? "before" : "after",
+    validBefore: Number(row.valid_before),
+    txHash: row.tx_hash == null ? null : String(row.tx_hash),
+    responseStatus: row.response_status == null ? null : Number(row.response_status),
+    latencyMs: row.latency_ms == null ? null : Number(row.latency_ms),
+    error: row.error == null ? null : String(row.error),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
