@@ -1,7 +1,10 @@
+import { builtinModules } from "node:module";
 import { fileURLToPath } from "node:url";
 import { build, type Message } from "esbuild";
 import { BuildError } from "../errors.ts";
 
+// With nodejs_compat, workerd provides Node built-ins (bare or `node:`); the bundle must leave them be.
+const NODE_BUILTINS = builtinModules.flatMap((name) => [name, `node:${name}`]);
 const RUNTIME_DIR = fileURLToPath(new URL("../../runtime/", import.meta.url));
 // esbuild writes each input's path (relative to the working directory) into the bundle as a
 // comment; pinning it to the repository root keeps the content hash the same from any cwd
@@ -28,7 +31,7 @@ export async function bundleWorker(
       platform: "browser",
       target: "es2022",
       conditions: ["workerd", "worker", "browser"],
-      external: ["cloudflare:*", "node:*"],
+      external: ["cloudflare:*", ...NODE_BUILTINS],
       alias: options.creatorEntry ? { "402claw:creator": options.creatorEntry } : {},
       logLevel: "silent",
       legalComments: "none",

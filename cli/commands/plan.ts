@@ -1,0 +1,63 @@
+import { buildApi } from "../../core/build/build-api.ts";
+import { bundleWorker, runtimePath } from "../../core/build/bundle.ts";
+import { formatPlan, summarisePlan } from "../../infra/plan/format-plan.ts";
+import { runProgramUnderMocks } from "../../infra/plan/run-under-mocks.ts";
+import { readStackConfig } from "../../infra/plan/stack-config.ts";
+import { REPO_ROOT } from "../../local/paths.ts";
+import { parseCommandArgs } from "../args.ts";
+import { out, say } from "../output.ts";
+
+const HELP = `Usage: 402claw plan [--stack dev] [--json]
+
+Offline preview for reviewers: runs the Pulumi program (infra/index.ts) under Pulumi's mocks with
+the settings of Pulumi.<stack>.yaml and prints every resource \`pulumi up\` would declare (type,
+name, key arguments) and every creator API with its price and payTo. Nothing is contacted: no
+Pulumi CLI, no Cloudflare account, no credentials. Everything is built for real (creator APIs and
+the platform workers), so a build error fails the plan as it would fail the deploy.
+
+Compare the plan of a pull request with main's: a new folder under stacks/<stack>/apis/ is
+exactly one new creator API. Secrets show as [secret]; ids Cloudflare assigns are placeholders.
+
+Options:
+  --stack <name>  stack to plan (default dev; reads Pulumi.<name>.yaml and stacks/<name>/apis/)
+  --json          print the plan as JSON (platform resources, creator APIs, outputs)`;
+
+const PLACEHOLDER_ID = "0".repeat(32);
+
+/** `402claw plan`: prints what `pulumi up` would declare for a stack; exit 0, or 1 on any problem. */
+export async function runPlan(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs(
+    argv,
+    { stack: { type: "string", default: "dev" }, json: { type: "boolean", default: false } },
+    false,
+  );
+  if (values.help) {
+    say(HELP);
+    return 0;
+  }
+  const stack = values.stack ?? "dev";
+  const root = process.env.CLAW_ROOT ?? REPO_ROOT;
+  const config = readStackConfig(root, stack);
+  const { resources, outputs } = await runProgramUnderMocks({
+    root,
+    stack,
+    values: config.values,
+    secretKeys: config.secretKeys,
+    bundle: (entry) => bundleWorker(runtimePath(entry), { label: `runtime/${entry}` }),
+    build: buildApi,
+  });
+  if (values.json) {
+    out(JSON.stringify({ stack, ...summarisePlan(resources), outputs }, null, 2));
+  } else {
+    out(formatPlan(stack, resources, outputs));
+  }
+  if (
+    config.values["402claw:accountId"] === JSON.stringify(PLACEHOLDER_ID) ||
+    config.values["402claw:accountId"] === PLACEHOLDER_ID
+  ) {
+    say(
+      `\nnote: Pulumi.${stack}.yaml still has the template's placeholder accountId/zoneId; set yours before \`pulumi up\`.`,
+    );
+  }
+  return 0;
+}

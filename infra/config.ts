@@ -1,0 +1,147 @@
+import { getAddress, isAddress } from "viem";
+import { z } from "zod";
+import { ConfigError } from "../core/errors.ts";
+
+/** Pulumi config namespace of this project (`402claw:<key>` in Pulumi.<stack>.yaml). */
+export const CONFIG_NAMESPACE = "402claw";
+
+const hex32 = z.string().regex(/^[0-9a-f]{32}$/, { message: "must be a 32-character lowercase hex id" });
+const address = z
+  .string()
+  .refine((value) => isAddress(value, { strict: false }) && getAddress(value) === value, {
+    message: "must be an EIP-55 checksummed 0x address",
+  });
+const hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+  message: "must be a lowercase DNS hostname such as api.example.com",
+});
+
+/** Every platform setting of a stack, validated at program start. */
+export const platformConfigSchema = z.strictObject({
+  accountId: hex32,
+  zoneId: hex32,
+  hostname,
+  routeMode: z.enum(["customDomain", "route"]).default("customDomain"),
+  resourcePrefix: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{1,40}$/, { message: "must be lowercase letters, digits and dashes" })
+    .optional(),
+  network: z.string().regex(/^eip155:\d+$/, { message: "must be a CAIP-2 EVM network such as eip155:8453" }),
+  asset: address,
+  assetName: z.string().min(1),
+  assetVersion: z.string().min(1),
+  facilitatorUrl: z.url({ protocol: /^https$/, message: "must be an https:// URL" }),
+  platformFeeBps: z.coerce.number().int().min(0).max(10_000),
+  platformWallet: address,
+  maxBodyBytes: z.coerce
+    .number()
+    .int()
+    .min(1_024)
+    .max(100 * 1024 * 1024)
+    .default(1024 * 1024),
+  protectData: z.stringbool().default(true),
+  rateLimit: z.strictObject({
+    enabled: z.boolean().default(true),
+    requestsPerPeriod: z.number().int().min(1),
+    periodSeconds: z.union([
+      z.literal(10),
+      z.literal(60),
+      z.literal(120),
+      z.literal(300),
+      z.literal(600),
+      z.literal(3600),
+    ]),
+    mitigationTimeoutSeconds: z.number().int().min(0).max(86_400).default(60),
+  }),
+  egressRateLimit: z.strictObject({
+    namespaceId: z
+      .string()
+      .regex(/^\d+$/, { message: "must be a positive integer as a string, unique in the account" }),
+    limit: z.number().int().min(1),
+    periodSeconds: z.union([z.literal(10), z.literal(60)]),
+  }),
+  waf: z.strictObject({
+    enabled: z.boolean().default(true),
+    allowedMethods: z.array(z.enum(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])).min(1),
+    blockedPathPatterns: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .regex(/^[^"\\]+$/, { message: "must not contain quotes or backslashes" }),
+      )
+      .default([]),
+    maxBodyBytes: z.number().int().min(0).default(0),
+  }),
+});
+
+export type PlatformConfig = z.output<typeof platformConfigSchema> & {
+  resourcePrefix: string;
+  stack: string;
+};
+
+const OBJECT_KEYS = ["rateLimit", "egressRateLimit", "waf"] as const;
+const FIXES: Record<string, string> = {
+  accountId:
+    "copy the account id from the Cloudflare dashboard (Workers & Pages, right column) into 402claw:accountId",
+  zoneId: "copy the zone id of the gateway's domain (domain overview, right column) into 402claw:zoneId",
+  hostname: "set 402claw:hostname to the gateway host inside that zone, e.g. api.example.com",
+  network: "use eip155:84532 (Base Sepolia) for dev and eip155:8453 (Base) for prod",
+  asset: "use the USDC contract of the network (checksummed)",
+  facilitatorUrl: "point 402claw:facilitatorUrl at an https x402 facilitator",
+  platformFeeBps: "use whole basis points from 0 to 10000 (500 = 5%)",
+  platformWallet: "set the platform's checksummed wallet address",
+  rateLimit: "see the rateLimit block in Pulumi.dev.yaml (periodSeconds one of 10, 60, 120, 300, 600, 3600)",
+  egressRateLimit: "see the egressRateLimit block in Pulumi.dev.yaml (periodSeconds 10 or 60)",
+  waf: "see the waf block in Pulumi.dev.yaml",
+};
+
+/** Settings that are read elsewhere (secrets) and so are not part of the schema. */
+const SECRET_KEYS = ["facilitatorAuth"];
+
+/**
+ * Reads the raw values (`get` returns Pulumi's string form) and validates them; throws
+ * ConfigError naming the key. `allKeys` (every configured key) lets typos fail loudly.
+ */
+export function loadPlatformConfig(
+  get: (key: string) => string | undefined,
+  stack: string,
+  allKeys: string[] = [],
+): PlatformConfig {
+  const known = [...Object.keys(platformConfigSchema.shape), ...SECRET_KEYS];
+  for (const key of allKeys) {
+    const [namespace, name = ""] = key.split(":");
+    if (namespace === CONFIG_NAMESPACE && !known.includes(name)) {
+      throw new ConfigError(key, "is not a 402claw setting", `remove it or use one of: ${known.join(", ")}`);
+    }
+  }
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(platformConfigSchema.shape)) {
+    const value = get(key);
+    if (value === undefined) continue;
+    if ((OBJECT_KEYS as readonly string[]).includes(key)) {
+      try {
+        raw[key] = JSON.parse(value);
+      } catch {
+        throw new ConfigError(
+          `${CONFIG_NAMESPACE}:${key}`,
+          "is not a YAML mapping",
+          FIXES[key] ?? "write it as a mapping",
+        );
+      }
+    } else raw[key] = value;
+  }
+  const parsed = platformConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const path = issue.path.map(String).join(".");
+    const top = String(issue.path[0] ?? "");
+    const problem =
+      issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
+    throw new ConfigError(
+      `${CONFIG_NAMESPACE}:${path}`,
+      problem,
+      FIXES[top] ?? `set ${CONFIG_NAMESPACE}:${path} in Pulumi.${stack}.yaml`,
+    );
+  }
+  return { ...parsed.data, resourcePrefix: parsed.data.resourcePrefix ?? `402claw-${stack}`, stack };
+}

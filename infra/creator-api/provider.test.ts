@@ -1,0 +1,354 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { registerApiStatements, retireApiStatement } from "../../core/catalog/api-row.ts";
+import { dataApiFixture, FIXTURE_OWNER } from "../testing/built-api-fixture.ts";
+import {
+  on,
+  type RecordedRequest,
+  recordingFetch,
+  TEST_BASE_URL,
+  times,
+} from "../testing/recording-fetch.ts";
+import { creatorApiProvider } from "./provider.ts";
+import type { CreatorApiInputs, CreatorApiOutputs, CreatorToolchain } from "./types.ts";
+
+const ACCOUNT = "acc123";
+const SCRIPT_PATH = "/accounts/acc123/workers/dispatch/namespaces/claw-dev/scripts/world-cities";
+const D1_PATH = "/accounts/acc123/d1/database/db-uuid/query";
+const KV_PATH = "/accounts/acc123/storage/kv/namespaces/kv123/values/api%3Aworld-cities";
+const R2_PATH =
+  "/accounts/acc123/r2/buckets/claw-dev-data/objects/datasets/world-cities/0123456789abcdef.json";
+
+const built = dataApiFixture();
+const inputs: CreatorApiInputs = {
+  accountId: ACCOUNT,
+  namespace: "claw-dev",
+  databaseId: "db-uuid",
+  bucketName: "claw-dev-data",
+  kvNamespaceId: "kv123",
+  slug: "world-cities",
+  apiDir: "stacks/dev/apis/world-cities",
+  kind: "data",
+  owner: FIXTURE_OWNER,
+  price: "$0.001",
+  priceAtomic: "1000",
+  payTo: FIXTURE_OWNER,
+  contentHash: built.contentHash,
+};
+const deployed: CreatorApiOutputs = {
+  ...inputs,
+  deployedHash: built.contentHash,
+  stage: "complete",
+  dataKey: built.data!.key,
+  deployedAt: 1,
+};
+
+const toolchain: CreatorToolchain = {
+  validateApiFolder: async () => [],
+  buildApiFolder: async () => built,
+};
+const provider = (tools: CreatorToolchain = toolchain) =>
+  creatorApiProvider({
+    repoRoot: "/repo",
+    toolchainUrl: "unused",
+    tsxApiUrl: "unused",
+    toolchain: tools,
+    retry: { attempts: 3, baseDelayMs: 0, maxDelayMs: 0 },
+  });
+
+function install(routes: Parameters<typeof recordingFetch>[0] = []) {
+  const recorder = recordingFetch(routes);
+  vi.stubGlobal("fetch", recorder.fetch);
+  return recorder.requests;
+}
+type PartialError = Error & { id?: string; properties?: Record<string, unknown> };
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => expect.fail("expected a failure"),
+    (e: unknown) => e as PartialError,
+  );
+const summary = (requests: RecordedRequest[]) => requests.map((r) => `${r.method} ${r.path}`);
+
+beforeEach(() => {
+  vi.stubEnv("CLOUDFLARE_API_BASE_URL", TEST_BASE_URL);
+  vi.stubEnv("CLOUDFLARE_API_TOKEN", "token-from-env");
+});
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.unstubAllEnvs();
+});
+
+describe("CreatorApi provider: create", () => {
+  it("uploads data, then the worker, registers it in D1 and purges its cache key", async () => {
+    const requests = install();
+    const result = await provider().create!(inputs);
+    expect(summary(requests)).toEqual([
+      `PUT ${R2_PATH}`,
+      `PUT ${SCRIPT_PATH}`,
+      `POST ${D1_PATH}`,
+      `DELETE ${KV_PATH}`,
+    ]);
+    for (const request of requests) expect(request.headers.authorization).toBe("Bearer token-from-env");
+    expect(requests[0]!.headers["content-type"]).toBe("application/json");
+    expect(requests[0]!.text).toBe(built.data!.body);
+    expect(result).toMatchObject({
+      id: "world-cities",
+      outs: { deployedHash: built.contentHash, stage: "complete", dataKey: built.data!.key },
+    });
+  });
+
+  it("sends the documented multipart upload: metadata part plus an ES module part", async () => {
+    const requests = install();
+    await provider().create!(inputs);
+    const form = requests[1]!.form!;
+    expect(requests[1]!.headers["content-type"]).toBeUndefined(); // fetch sets multipart/form-data; boundary=...
+    const metadata = JSON.parse(String(form.get("metadata")));
+    expect(metadata).toEqual({
+      main_module: "worker.js",
+      compatibility_date: "2026-07-01",
+      compatibility_flags: [],
+      bindings: [
+        { type: "plain_text", name: "API_SLUG", text: "world-cities" },
+        { type: "plain_text", name: "DATA_KEY", text: built.data!.key },
+        { type: "r2_bucket", name: "DATA", bucket_name: "claw-dev-data" },
+      ],
+      tags: [
+        "402claw",
+        "slug=world-cities",
+        `creator=${FIXTURE_OWNER.toLowerCase()}`,
+        `hash=${"a".repeat(32)}`,
+      ],
+    });
+    const module = form.get("worker.js") as File;
+    expect(module.type).toBe("application/javascript+module");
+    expect(module.name).toBe("worker.js");
+    expect(await module.text()).toBe(built.modules[0]!.content);
+  });
+
+  it("registers with exactly the catalog statements the local stack runs, params as strings", async () => {
+    const requests = install();
+    await provider().create!(inputs);
+    const expected = registerApiStatements(built, FIXTURE_OWNER, 0);
+    const batch = (requests[2]!.json as { batch: Array<{ sql: string; params: Array<string | null> }> })
+      .batch;
+    expect(batch.map((s) => s.sql)).toEqual(expected.map((s) => s.sql));
+    expect(batch[1]!.params[6]).toBe("1000"); // price_atomic
+    expect(batch[1]!.params.every((p) => p === null || typeof p === "string")).toBe(true);
+  });
+
+  it("reads the token at call time, preferring stack config over the environment", async () => {
+    const requests = install();
+    const p = provider();
+    await p.configure!({
+      config: { get: (key: string) => (key === "cloudflare:apiToken" ? "token-from-config" : undefined) },
+    } as never);
+    await p.create!(inputs);
+    expect(requests[0]!.headers.authorization).toBe("Bearer token-from-config");
+  });
+
+  it("fails clearly without a token, before calling Cloudflare", async () => {
+    vi.stubEnv("CLOUDFLARE_API_TOKEN", "");
+    const requests = install();
+    await expect(provider().create!(inputs)).rejects.toThrow(/no Cloudflare API token.*cloudflare:apiToken/);
+    expect(requests).toEqual([]);
+  });
+
+  it("refuses to deploy a build that differs from the planned one", async () => {
+    install();
+    await expect(provider().create!({ ...inputs, contentHash: "b".repeat(64) })).rejects.toThrow(
+      /changed since the plan was made/,
+    );
+  });
+
+  it("retries 429 (honouring Retry-After) and succeeds", async () => {
+    const requests = install([
+      times(
+        2,
+        on("PUT", SCRIPT_PATH, {
+          status: 429,
+          errors: [{ code: 971, message: "Please wait" }],
+          headers: { "retry-after": "0" },
+        }),
+      ),
+    ]);
+    await provider().create!(inputs);
+    expect(summary(requests).filter((line) => line === `PUT ${SCRIPT_PATH}`)).toHaveLength(3);
+  });
+
+  it("turns a 401 into a message naming the call, Cloudflare's words and the fix; no retry", async () => {
+    const requests = install([
+      on("PUT", R2_PATH, { status: 401, errors: [{ code: 10000, message: "Authentication error" }] }),
+    ]);
+    const error = await failure(provider().create!(inputs));
+    expect(error.message).toMatch(
+      /PUT \/accounts\/acc123\/r2\/buckets\/.* failed with 401: \[10000\] Authentication error\. Fix: the API token is missing, expired or mistyped/,
+    );
+    expect(error.id).toBeUndefined(); // nothing went live: a plain failure
+    expect(requests).toHaveLength(1);
+  });
+
+  it("409 is reported as a conflict and not retried", async () => {
+    const requests = install([
+      on("PUT", SCRIPT_PATH, { status: 409, errors: [{ code: 10021, message: "script is being modified" }] }),
+    ]);
+    await expect(provider().create!(inputs)).rejects.toThrow(
+      /failed with 409: \[10021\] script is being modified\. Fix: another change/,
+    );
+    expect(summary(requests).filter((line) => line.startsWith("PUT /accounts/acc123/workers"))).toHaveLength(
+      1,
+    );
+  });
+
+  it("a persistent 5xx mid-way reports a partial create with the id, so the next run repairs it", async () => {
+    const requests = install([on("POST", D1_PATH, { status: 503, raw: "upstream unavailable" })]);
+    const props = { ...inputs, __provider: "serialised-provider" };
+    const error = await failure(provider().create!(props));
+    expect(error.message).toMatch(
+      /deploy stopped after stage "script uploaded".*failed with 503 after 3 attempts: upstream unavailable/,
+    );
+    expect(error.id).toBe("world-cities");
+    expect(error.properties).toMatchObject({
+      stage: "script uploaded",
+      deployedHash: null,
+      __provider: "serialised-provider",
+    });
+    expect(summary(requests).filter((line) => line === `POST ${D1_PATH}`)).toHaveLength(3);
+    // The partial state makes diff ask for an update, which redeploys everything.
+    const diff = await provider().diff!(
+      "world-cities",
+      error.properties as unknown as CreatorApiOutputs,
+      inputs,
+    );
+    expect(diff.changes).toBe(true);
+  });
+});
+
+describe("CreatorApi provider: diff and update", () => {
+  const diff = (news: Partial<CreatorApiInputs>, olds: CreatorApiOutputs = deployed) =>
+    provider().diff!("world-cities", olds, { ...inputs, ...news });
+
+  it("no change when the planned build is the deployed one", async () => {
+    expect(await diff({})).toMatchObject({ changes: false, replaces: [] });
+  });
+
+  it("price or owner change (a new content hash) is an in-place update", async () => {
+    expect(await diff({ price: "$0.002", priceAtomic: "2000", contentHash: "c".repeat(64) })).toMatchObject({
+      changes: true,
+      replaces: [],
+    });
+    expect(
+      await diff({ owner: "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65", contentHash: "d".repeat(64) }),
+    ).toMatchObject({ changes: true, replaces: [] });
+  });
+
+  it("a slug change replaces the resource", async () => {
+    expect(await diff({ slug: "cities", apiDir: "stacks/dev/apis/cities" })).toMatchObject({
+      changes: true,
+      replaces: ["slug"],
+    });
+  });
+
+  it("a payTo-only update re-registers without re-uploading the worker", async () => {
+    const requests = install();
+    const payTo = "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65";
+    expect((await diff({ payTo })).changes).toBe(true);
+    const result = await provider().update!("world-cities", deployed, { ...inputs, payTo });
+    expect(summary(requests)).toEqual([`POST ${D1_PATH}`, `DELETE ${KV_PATH}`]);
+    expect((requests[0]!.json as { batch: Array<{ params: unknown[] }> }).batch[1]!.params[7]).toBe(payTo);
+    expect(result.outs).toMatchObject({ payTo, stage: "complete" });
+  });
+
+  it("a code change re-uploads data and worker", async () => {
+    const next = dataApiFixture({ contentHash: "e".repeat(64) });
+    const requests = install();
+    await provider({ ...toolchain, buildApiFolder: async () => next }).update!("world-cities", deployed, {
+      ...inputs,
+      contentHash: next.contentHash,
+    });
+    expect(summary(requests)).toEqual([
+      `PUT ${R2_PATH}`,
+      `PUT ${SCRIPT_PATH}`,
+      `POST ${D1_PATH}`,
+      `DELETE ${KV_PATH}`,
+    ]);
+  });
+});
+
+describe("CreatorApi provider: delete", () => {
+  it("removes the worker, retires the API in D1 (history kept) and purges the cache", async () => {
+    const requests = install();
+    await provider().delete!("world-cities", deployed);
+    expect(summary(requests)).toEqual([`DELETE ${SCRIPT_PATH}`, `POST ${D1_PATH}`, `DELETE ${KV_PATH}`]);
+    const batch = (requests[1]!.json as { batch: Array<{ sql: string }> }).batch;
+    expect(batch.map((s) => s.sql)).toEqual([retireApiStatement("world-cities", 0).sql]);
+    expect(batch[0]!.sql).not.toMatch(/DELETE/i);
+  });
+
+  it("treats a worker that is already gone (404) as deleted", async () => {
+    const requests = install([
+      on("DELETE", SCRIPT_PATH, {
+        status: 404,
+        errors: [{ code: 10007, message: "workers.api.error.script_not_found" }],
+      }),
+    ]);
+    await expect(provider().delete!("world-cities", deployed)).resolves.toBeUndefined();
+    expect(summary(requests)).toContain(`POST ${D1_PATH}`);
+  });
+
+  it("does not swallow other failures", async () => {
+    install([
+      on("DELETE", SCRIPT_PATH, { status: 403, errors: [{ code: 10000, message: "Authentication error" }] }),
+    ]);
+    await expect(provider().delete!("world-cities", deployed)).rejects.toThrow(
+      /failed with 403.*lacks a permission/,
+    );
+  });
+});
+
+describe("CreatorApi provider: read (drift)", () => {
+  const tags = (list: string[]) => on("GET", `${SCRIPT_PATH}/tags`, { result: list });
+
+  it("keeps state when the live hash tag matches", async () => {
+    install([tags(["402claw", `hash=${"a".repeat(32)}`])]);
+    expect(await provider().read!("world-cities", deployed)).toEqual({ id: "world-cities", props: deployed });
+  });
+
+  it("flags drift when the worker was replaced outside Pulumi", async () => {
+    install([tags(["402claw", `hash=${"f".repeat(32)}`])]);
+    const result = await provider().read!("world-cities", deployed);
+    expect(result.props).toMatchObject({ deployedHash: null, stage: "drifted" });
+    expect((await provider().diff!("world-cities", result.props as CreatorApiOutputs, inputs)).changes).toBe(
+      true,
+    );
+  });
+
+  it("reports the resource gone when the worker is missing", async () => {
+    install([
+      on("GET", `${SCRIPT_PATH}/tags`, { status: 404, errors: [{ code: 10007, message: "not found" }] }),
+    ]);
+    expect(await provider().read!("world-cities", deployed)).toEqual({});
+  });
+});
+
+describe("CreatorApi provider: check", () => {
+  it("passes valid inputs through", async () => {
+    expect(await provider().check!(undefined, inputs)).toEqual({ inputs });
+  });
+
+  it("reports manifest problems in validate's words, per field", async () => {
+    const message =
+      "stacks/dev/apis/world-cities/api.yaml: price: must be greater than $0. Fix: write the price";
+    const failing = { ...toolchain, validateApiFolder: async () => [{ field: "price", message }] };
+    expect(await provider(failing).check!(undefined, inputs)).toEqual({
+      failures: [{ property: "price", reason: message }],
+    });
+  });
+
+  it("requires the wiring inputs and a slug that matches its folder", async () => {
+    expect((await provider().check!(undefined, { ...inputs, databaseId: "" })).failures).toEqual([
+      { property: "databaseId", reason: "databaseId is required" },
+    ]);
+    expect((await provider().check!(undefined, { ...inputs, slug: "other" })).failures?.[0]?.property).toBe(
+      "slug",
+    );
+  });
+});

@@ -1,0 +1,29 @@
+// The Pulumi program (Pulumi.yaml: main infra/index.ts, run through tsx). Pulumi calls the
+// default export and publishes what it returns as the stack outputs.
+
+import { fileURLToPath } from "node:url";
+import * as pulumi from "@pulumi/pulumi";
+import { buildApi } from "../core/build/build-api.ts";
+import { bundleWorker, runtimePath } from "../core/build/bundle.ts";
+import { CONFIG_NAMESPACE, loadPlatformConfig } from "./config.ts";
+import { definePlatform } from "./program.ts";
+
+const REPO_ROOT = fileURLToPath(new URL("../", import.meta.url));
+
+export default async function main() {
+  const stack = pulumi.getStack();
+  const settings = new pulumi.Config(CONFIG_NAMESPACE);
+  const config = loadPlatformConfig(
+    (key) => settings.get(key),
+    stack,
+    Object.keys(pulumi.runtime.allConfig()),
+  );
+  return definePlatform({
+    stack,
+    root: REPO_ROOT,
+    config,
+    facilitatorAuth: settings.getSecret("facilitatorAuth"),
+    bundle: (entry) => bundleWorker(runtimePath(entry), { label: `runtime/${entry}` }),
+    build: buildApi,
+  });
+}

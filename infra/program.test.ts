@@ -1,0 +1,257 @@
+import { execFile } from "node:child_process";
+import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import type { DeclaredResource } from "./plan/run-under-mocks.ts";
+import { REPO_ROOT, runStackIsolated as runStack, scratchRoot } from "./testing/program-fixture.ts";
+
+// Each run is a child process under tsx: Pulumi serialises the dynamic providers while the
+// program runs, which needs untransformed modules (see testing/run-stack-child.ts).
+
+const CF = "cloudflare:index/";
+const CREATOR_API = "pulumi-nodejs:dynamic/402claw:CreatorApi";
+const only = (resources: DeclaredResource[], type: string) => resources.filter((r) => r.type === type);
+const one = (resources: DeclaredResource[], type: string, name?: string) => {
+  const found = only(resources, type).filter((r) => name === undefined || r.name === name);
+  expect(found, `${type} ${name ?? ""}`).toHaveLength(1);
+  return found[0]!;
+};
+type Binding = { type: string; name: string } & Record<string, unknown>;
+const SECRET_SIG = "4dabf18193072939515e22adb298388d"; // Pulumi's marker for a secret value
+const bindingsOf = (script: DeclaredResource) => {
+  const raw = script.inputs.bindings as Binding[] | { [SECRET_SIG]: string; value: Binding[] };
+  return Array.isArray(raw) ? raw : raw.value;
+};
+const binding = (script: DeclaredResource, name: string) => bindingsOf(script).find((b) => b.name === name);
+
+describe("the Pulumi program under mocks: dev", async () => {
+  const { resources, outputs } = await runStack(REPO_ROOT, "dev");
+  const dispatch = one(resources, `${CF}workersScript:WorkersScript`, "gateway-script");
+  const outbound = one(resources, `${CF}workersScript:WorkersScript`, "outbound-script");
+
+  it("declares every platform resource once", () => {
+    expect(
+      one(resources, `${CF}workersForPlatformsDispatchNamespace:WorkersForPlatformsDispatchNamespace`).inputs,
+    ).toMatchObject({ name: "402claw-dev-apis", accountId: "0".repeat(32) });
+    expect(one(resources, `${CF}d1Database:D1Database`).inputs).toMatchObject({ name: "402claw-dev-db" });
+    expect(one(resources, `${CF}r2Bucket:R2Bucket`).inputs).toMatchObject({ name: "402claw-dev-data" });
+    expect(one(resources, `${CF}workersKvNamespace:WorkersKvNamespace`).inputs).toMatchObject({
+      title: "402claw-dev-cache",
+    });
+    expect(one(resources, `${CF}workersCustomDomain:WorkersCustomDomain`).inputs).toMatchObject({
+      hostname: "api-dev.example.com",
+      service: "402claw-dev-gateway",
+    });
+    expect(one(resources, "pulumi-nodejs:dynamic/402claw:D1Migrations").inputs).toMatchObject({
+      databaseId: "storage-db-uuid",
+      files: ["0001_init.sql"],
+    });
+    expect(only(resources, `${CF}workersRoute:WorkersRoute`)).toEqual([]);
+  });
+
+  it("builds the dispatch worker as a module worker with nodejs_compat and the ledger class migration", () => {
+    expect(dispatch.inputs).toMatchObject({
+      scriptName: "402claw-dev-gateway",
+      mainModule: "worker.js",
+      content: "// bundle of runtime/dispatch/worker.ts",
+      compatibilityDate: "2026-07-01",
+      migrations: { newTag: "v1", newSqliteClasses: ["PayerLedger"] },
+    });
+    expect(dispatch.inputs.compatibilityFlags).toContain("nodejs_compat");
+  });
+
+  it("wires the dispatch worker's bindings to the platform resources", () => {
+    expect(binding(dispatch, "DISPATCHER")).toMatchObject({
+      type: "dispatch_namespace",
+      namespace: "402claw-dev-apis",
+      outbound: { worker: { service: "402claw-dev-outbound" }, params: ["slug", "owner", "egress"] },
+    });
+    expect(binding(dispatch, "DB")).toMatchObject({ type: "d1", id: "storage-db-uuid" });
+    expect(binding(dispatch, "CACHE")).toMatchObject({
+      type: "kv_namespace",
+      namespaceId: "storage-cache-id",
+    });
+    expect(binding(dispatch, "DATA")).toMatchObject({ type: "r2_bucket", bucketName: "402claw-dev-data" });
+    expect(binding(dispatch, "PAYER_LEDGER")).toMatchObject({
+      type: "durable_object_namespace",
+      className: "PayerLedger",
+    });
+    const text = (name: string) => (binding(dispatch, name) as { text?: string } | undefined)?.text;
+    expect([
+      text("ENVIRONMENT"),
+      text("X402_NETWORK"),
+      text("X402_ASSET"),
+      text("X402_ASSET_NAME"),
+      text("X402_ASSET_VERSION"),
+    ]).toEqual(["dev", "eip155:84532", "0x036CbD53842c5426634e7929541eC2318f3dCF7e", "USDC", "2"]);
+    expect([text("FACILITATOR_URL"), text("PLATFORM_FEE_BPS"), text("MAX_BODY_BYTES")]).toEqual([
+      "https://x402.org/facilitator",
+      "500",
+      "1048576",
+    ]);
+    expect(binding(dispatch, "FACILITATOR_AUTH")).toBeUndefined(); // not configured in dev
+  });
+
+  it("gives the outbound worker its per-creator egress rate limit binding", () => {
+    expect(outbound.inputs).toMatchObject({
+      scriptName: "402claw-dev-outbound",
+      content: "// bundle of runtime/outbound/worker.ts",
+    });
+    expect(binding(outbound, "EGRESS_LIMITER")).toEqual({
+      type: "ratelimit",
+      name: "EGRESS_LIMITER",
+      namespaceId: "4021",
+      simple: { limit: 120, period: 60 },
+    });
+  });
+
+  it("puts rate limiting and WAF rulesets from config on the zone", () => {
+    const rulesets = only(resources, `${CF}ruleset:Ruleset`);
+    const rate = rulesets.find((r) => r.inputs.phase === "http_ratelimit")!;
+    expect(rate.inputs).toMatchObject({ kind: "zone", zoneId: "0".repeat(32) });
+    expect((rate.inputs.rules as Array<Record<string, unknown>>)[0]).toMatchObject({
+      action: "block",
+      expression: '(http.host eq "api-dev.example.com")',
+      ratelimit: {
+        characteristics: ["cf.colo.id", "ip.src"],
+        period: 60,
+        requestsPerPeriod: 600,
+        mitigationTimeout: 60,
+      },
+    });
+    const waf = rulesets.find((r) => r.inputs.phase === "http_request_firewall_custom")!;
+    const expressions = (waf.inputs.rules as Array<{ expression: string }>).map((r) => r.expression);
+    expect(expressions[0]).toBe(
+      '(http.host eq "api-dev.example.com" and not http.request.method in {"GET" "HEAD" "POST" "OPTIONS"})',
+    );
+    expect(expressions[1]).toContain('http.request.uri.path contains "/.env"');
+  });
+
+  it("declares one CreatorApi per API folder with price, payTo and wiring", () => {
+    const apis = only(resources, CREATOR_API);
+    expect(apis.map((a) => a.name).sort()).toEqual(["chemical-elements", "fx-convert", "world-cities"]);
+    const fx = apis.find((a) => a.name === "fx-convert")!;
+    expect(fx.inputs).toMatchObject({
+      slug: "fx-convert",
+      apiDir: "stacks/dev/apis/fx-convert",
+      price: "$0.002",
+      priceAtomic: "2000",
+      owner: "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc",
+      payTo: "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc",
+      namespace: "402claw-dev-apis",
+      databaseId: "storage-db-uuid",
+      bucketName: "402claw-dev-data",
+      kvNamespaceId: "storage-cache-id",
+    });
+    expect(fx.inputs.contentHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(typeof fx.inputs.__provider).toBe("string"); // the serialised provider travels with it
+  });
+
+  it("exports the documented stack outputs", () => {
+    expect(outputs).toMatchObject({
+      gatewayUrl: "https://api-dev.example.com",
+      namespace: "402claw-dev-apis",
+      databaseId: "storage-db-uuid",
+      bucketName: "402claw-dev-data",
+      kvNamespaceId: "storage-cache-id",
+      apis: { "fx-convert": { kind: "function", price: "$0.002" } },
+    });
+  });
+});
+
+describe("infra/index.ts, the entry Pulumi runs", () => {
+  it("has only a default export and declares the platform and every dev API from the stack file", async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["--import", "tsx", join(REPO_ROOT, "infra/testing/run-entry-child.ts")],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, NODE_NO_WARNINGS: "1" },
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
+    const result = JSON.parse(stdout) as {
+      exports: string[];
+      gatewayUrl: string;
+      resources: Array<{ type: string; name: string }>;
+    };
+    expect(result.exports).toEqual(["default"]); // run.js refuses a default export mixed with named ones
+    expect(result.gatewayUrl).toBe("https://api-dev.example.com");
+    expect(
+      result.resources
+        .filter((r) => r.type === CREATOR_API)
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["chemical-elements", "fx-convert", "world-cities"]);
+    expect(result.resources.filter((r) => r.type === `${CF}workersScript:WorkersScript`)).toHaveLength(2);
+  });
+});
+
+describe("the Pulumi program under mocks: prod", async () => {
+  const root = scratchRoot();
+  const { resources } = await runStack(root, "prod", { "402claw:facilitatorAuth": "s3cret" });
+  const dispatch = one(resources, `${CF}workersScript:WorkersScript`, "gateway-script");
+
+  it("uses Base mainnet USDC and prod names; no creator APIs yet", () => {
+    const text = (name: string) => (binding(dispatch, name) as { text?: string }).text;
+    expect([text("X402_NETWORK"), text("X402_ASSET"), text("X402_ASSET_NAME"), text("ENVIRONMENT")]).toEqual([
+      "eip155:8453",
+      "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913",
+      "USD Coin",
+      "prod",
+    ]);
+    expect(dispatch.inputs.scriptName).toBe("402claw-prod-gateway");
+    expect(only(resources, CREATOR_API)).toEqual([]);
+  });
+
+  it("binds the facilitator credential as a secret_text only when it is set, keeping the bindings secret", () => {
+    expect(binding(dispatch, "FACILITATOR_AUTH")).toEqual({
+      type: "secret_text",
+      name: "FACILITATOR_AUTH",
+      text: "s3cret",
+    });
+    expect(Array.isArray(dispatch.inputs.bindings)).toBe(false); // wrapped as a Pulumi secret
+  });
+});
+
+describe("creator APIs arrive and leave as exactly one resource", () => {
+  it("adding a folder adds exactly one CreatorApi; removing one removes exactly one", async () => {
+    const root = scratchRoot();
+    const names = async () =>
+      (await runStack(root, "dev")).resources.map((r) => `${r.type} ${r.name}`).sort();
+    const before = await names();
+    const folder = join(root, "stacks/dev/apis/fx-convert-eur");
+    cpSync(join(root, "stacks/dev/apis/fx-convert"), folder, { recursive: true });
+    const manifest = join(folder, "api.yaml");
+    writeFileSync(
+      manifest,
+      readFileSync(manifest, "utf8").replace("slug: fx-convert", "slug: fx-convert-eur"),
+    );
+    const after = await names();
+    expect(after.filter((n) => !before.includes(n))).toEqual([`${CREATOR_API} fx-convert-eur`]);
+    expect(before.filter((n) => !after.includes(n))).toEqual([]);
+    rmSync(join(root, "stacks/dev/apis/world-cities"), { recursive: true });
+    const removed = await names();
+    expect(after.filter((n) => !removed.includes(n))).toEqual([`${CREATOR_API} world-cities`]);
+    expect(removed.filter((n) => !after.includes(n))).toEqual([]);
+  });
+
+  it("a broken manifest fails the program with validate's message", async () => {
+    const root = scratchRoot();
+    const manifest = join(root, "stacks/dev/apis/fx-convert/api.yaml");
+    writeFileSync(manifest, readFileSync(manifest, "utf8").replace('price: "$0.002"', 'price: "free"'));
+    await expect(runStack(root, "dev")).rejects.toThrow(
+      /stacks\/dev\/apis\/fx-convert\/api.yaml: price: "free" is not a USD price/,
+    );
+  });
+});
+
+describe("bad stack config fails at program start, naming the key", () => {
+  // (each key's rules are covered fast in config.test.ts; this proves the program applies them)
+  it("a wrong network stops the program before any resource", async () => {
+    await expect(runStack(REPO_ROOT, "dev", { "402claw:network": "base" })).rejects.toThrow(
+      /config 402claw:network: must be a CAIP-2 EVM network/,
+    );
+  });
+});

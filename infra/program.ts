@@ -1,0 +1,84 @@
+import { join, relative } from "node:path";
+import type * as pulumi from "@pulumi/pulumi";
+import type { BuiltApi } from "../core/build/types.ts";
+import { type LoadedApi, loadStackApis } from "../core/manifest/load.ts";
+import { readMigrations } from "../core/migrations/read-migrations.ts";
+import type { PlatformConfig } from "./config.ts";
+import { CreatorApi } from "./creator-api/creator-api.ts";
+import { payToFor } from "./pay-to.ts";
+import { Platform } from "./platform/platform.ts";
+
+/** What the program needs; `bundle` and `build` are injectable so tests and the plan need no esbuild run. */
+export interface ProgramOptions {
+  stack: string;
+  root: string;
+  config: PlatformConfig;
+  facilitatorAuth?: pulumi.Input<string>;
+  /** Bundles a platform worker entry, given relative to runtime/ (e.g. "dispatch/worker.ts"). */
+  bundle: (runtimeEntry: string) => Promise<string>;
+  build: (api: LoadedApi) => Promise<BuiltApi>;
+}
+
+/** One creator API as the stack outputs list it. */
+export interface ApiSummary {
+  kind: string;
+  price: pulumi.Output<string>;
+  payTo: pulumi.Output<string>;
+}
+
+/** Declares the platform and one CreatorApi per `stacks/<stack>/apis/<slug>/`; returns the stack outputs. */
+export async function definePlatform(options: ProgramOptions) {
+  const { config, root, stack } = options;
+  const { apis, errors } = loadStackApis(root, stack);
+  if (errors.length) {
+    throw new Error(
+      `stack '${stack}' has ${errors.length} manifest problem(s):\n${errors.map((error) => `  ${error.message}`).join("\n")}`,
+    );
+  }
+  // Build everything before declaring anything: a bundling error stops the run with its own
+  // message instead of failing one resource half-way through an update.
+  const builds = await Promise.all(apis.map((api) => options.build(api)));
+  const [dispatchWorkerContent, outboundWorkerContent] = await Promise.all([
+    options.bundle("dispatch/worker.ts"),
+    options.bundle("outbound/worker.ts"),
+  ]);
+  const platform = new Platform("platform", {
+    config,
+    dispatchWorkerContent,
+    outboundWorkerContent,
+    migrations: readMigrations(join(root, "runtime/migrations")),
+    ...(options.facilitatorAuth !== undefined ? { facilitatorAuth: options.facilitatorAuth } : {}),
+  });
+  const catalog: Record<string, ApiSummary> = {};
+  builds.forEach((built, index) => {
+    const api = apis[index]!;
+    const resource = new CreatorApi(
+      built.slug,
+      {
+        accountId: config.accountId,
+        namespace: platform.namespaceName,
+        databaseId: platform.databaseId,
+        bucketName: platform.bucketName,
+        kvNamespaceId: platform.kvNamespaceId,
+        slug: built.slug,
+        apiDir: relative(root, api.dir).split("\\").join("/"),
+        kind: built.kind,
+        owner: built.manifest.owner,
+        price: built.manifest.price,
+        priceAtomic: built.priceAtomic.toString(),
+        payTo: payToFor(built.manifest, config),
+        contentHash: built.contentHash,
+      },
+      { dependsOn: [platform.schema] },
+    );
+    catalog[built.slug] = { kind: built.kind, price: resource.price, payTo: resource.payTo };
+  });
+  return {
+    gatewayUrl: platform.gatewayUrl,
+    namespace: platform.namespaceName,
+    databaseId: platform.databaseId,
+    bucketName: platform.bucketName,
+    kvNamespaceId: platform.kvNamespaceId,
+    apis: catalog,
+  };
+}
