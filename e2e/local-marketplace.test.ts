@@ -1,9 +1,10 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../local/paths.ts";
 import { freePort } from "./support/free-port.ts";
+import { demoPayerFetch } from "./support/pay.ts";
 import { makeTempProject, type TempProject } from "./support/temp-project.ts";
 
 // The whole product as a user runs it: `402claw init`, then `npm start`, query, Ctrl-C.
@@ -11,6 +12,7 @@ let project: TempProject;
 let child: ChildProcess;
 let gateway: string;
 let output = "";
+let paid: typeof fetch = fetch; // the demo payer's paying fetch, set once the stack is up
 
 const env = () => ({ ...process.env, CLAW_ROOT: project.root, WRANGLER_SEND_METRICS: "false" });
 
@@ -55,6 +57,7 @@ beforeAll(async () => {
     90_000,
     () => output,
   );
+  paid = demoPayerFetch(JSON.parse(readFileSync(join(project.root, ".local", "dev.json"), "utf8")));
 }, 120_000);
 
 afterAll(() => {
@@ -81,19 +84,19 @@ describe("npm start", () => {
 
   it("answers every example API", async () => {
     const cities = await (
-      await fetch(`${gateway}/world-cities?filter_capital=true&filter_continent=Oceania&fields=name`)
+      await paid(`${gateway}/world-cities?filter_capital=true&filter_continent=Oceania&fields=name`)
     ).json();
     expect(cities).toEqual({ data: [{ name: "Canberra" }], pagination: { page: 1, limit: 100, total: 1 } });
     const elements = await (
-      await fetch(`${gateway}/chemical-elements?filter_symbol=Fe&fields=name,atomic_number,metal`)
+      await paid(`${gateway}/chemical-elements?filter_symbol=Fe&fields=name,atomic_number,metal`)
     ).json();
     expect(elements).toMatchObject({ data: [{ name: "Iron", atomic_number: 26, metal: true }] });
-    const fx = await (await fetch(`${gateway}/fx-convert?from=EUR&to=GBP&amount=10`)).json();
+    const fx = await (await paid(`${gateway}/fx-convert?from=EUR&to=GBP&amount=10`)).json();
     expect(fx).toMatchObject({ from: "EUR", to: "GBP", converted: 8.57 });
   });
 
   it("publishes the API created by `402claw init` with the full grammar", async () => {
-    const response = await fetch(
+    const response = await paid(
       `${gateway}/tides?filter_height_m__gte=6&sort=height_m&order=desc&fields=port,height_m,observed`,
     );
     expect(await response.json()).toEqual({

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { demoPayerFetch } from "../e2e/support/pay.ts";
 import { rawGet } from "../e2e/support/raw-http.ts";
 import { makeTempProject, type TempProject } from "../e2e/support/temp-project.ts";
 import { type LocalStack, startLocalStack } from "./stack.ts";
@@ -6,6 +7,7 @@ import { type LocalStack, startLocalStack } from "./stack.ts";
 // Dispatch + outbound + namespace stand-in + both templates, in real workerd.
 let project: TempProject;
 let stack: LocalStack;
+let paying: typeof fetch;
 
 beforeAll(async () => {
   project = makeTempProject({ fixtures: ["echo-fetch", "crasher", "sleeper"] });
@@ -16,7 +18,10 @@ beforeAll(async () => {
     localDir: `${project.root}/.local`,
     creatorTimeoutMs: 1_500,
     egressPerMinute: 5,
+    chainPort: 0,
+    facilitatorPort: 0,
   });
+  paying = demoPayerFetch(stack.devFile);
 });
 
 afterAll(async () => {
@@ -24,7 +29,9 @@ afterAll(async () => {
   project?.remove();
 });
 
+// Catalog and health are free; every API call pays through the official x402 client.
 const get = (path: string, init?: RequestInit) => fetch(`${stack.url}${path}`, init);
+const paid = (path: string, init?: RequestInit) => paying(`${stack.url}${path}`, init);
 
 describe("catalog and health", () => {
   it("lists every API as JSON with price and an example request", async () => {
@@ -56,7 +63,7 @@ describe("catalog and health", () => {
 
 describe("data APIs", () => {
   it("filters, sorts, pages and selects fields on the CSV API", async () => {
-    const response = await get(
+    const response = await paid(
       "/world-cities?filter_country=Japan&sort=population&order=desc&limit=2&fields=name,population",
     );
     expect(response.status).toBe(200);
@@ -71,7 +78,7 @@ describe("data APIs", () => {
 
   it("returns quoted commas, doubled quotes and unicode exactly", async () => {
     const body = (await (
-      await get("/world-cities?filter_name=S%C3%A3o%20Paulo&fields=name,note,capital")
+      await paid("/world-cities?filter_name=S%C3%A3o%20Paulo&fields=name,note,capital")
     ).json()) as {
       data: unknown[];
     };
@@ -82,7 +89,7 @@ describe("data APIs", () => {
 
   it("applies operators with column types on the JSON API", async () => {
     const body = (await (
-      await get(
+      await paid(
         "/chemical-elements?filter_atomic_mass__gt=30&filter_category__in=halogen,noble%20gas&sort=atomic_number&fields=symbol",
       )
     ).json()) as { data: unknown[]; pagination: { total: number } };
@@ -91,7 +98,7 @@ describe("data APIs", () => {
   });
 
   it("rejects a bad query with a 400 naming the field", async () => {
-    const response = await get("/world-cities?filter_altitude=3");
+    const response = await paid("/world-cities?filter_altitude=3");
     expect(response.status).toBe(400);
     expect(JSON.stringify(await response.json())).toContain("altitude");
   });
@@ -99,7 +106,7 @@ describe("data APIs", () => {
 
 describe("function APIs and the outbound worker", () => {
   it("reaches the allowed host through the outbound worker", async () => {
-    const response = await get("/fx-convert?from=USD&to=EUR&amount=100");
+    const response = await paid("/fx-convert?from=USD&to=EUR&amount=100");
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({
       from: "USD",
@@ -116,7 +123,7 @@ describe("function APIs and the outbound worker", () => {
     ["http://0x7f000001/", "internal_destination"],
     ["https://example.com/", "host_not_allowed"],
   ])("denies creator fetch of %s", async (target, code) => {
-    const response = await get(`/echo-fetch?url=${encodeURIComponent(target)}`);
+    const response = await paid(`/echo-fetch?url=${encodeURIComponent(target)}`);
     const body = (await response.json()) as { status: number; egress: string; body: string };
     expect(body.status).toBe(403);
     expect(body.egress).toBe("denied");
@@ -126,7 +133,7 @@ describe("function APIs and the outbound worker", () => {
 
 describe("gateway failures", () => {
   it("turns a creator crash into a 502 naming the API without internals", async () => {
-    const response = await get("/crasher");
+    const response = await paid("/crasher");
     expect(response.status).toBe(502);
     const text = await response.text();
     expect(text).toContain("crasher");
@@ -134,7 +141,7 @@ describe("gateway failures", () => {
   });
 
   it("turns a creator timeout into a 502", async () => {
-    const response = await get("/sleeper");
+    const response = await paid("/sleeper");
     expect(response.status).toBe(502);
     expect(await response.json()).toMatchObject({ error: { code: "creator_timeout", api: "sleeper" } });
   });
@@ -146,12 +153,24 @@ describe("gateway failures", () => {
   });
 
   it("refuses an oversized body with 413", async () => {
-    const response = await get("/fx-convert", { method: "POST", body: "x".repeat(1024 * 1024 + 1) });
+    const response = await paid("/fx-convert", { method: "POST", body: "x".repeat(1024 * 1024 + 1) });
     expect(response.status).toBe(413);
   });
 
+  it("charges a literal ../ path as its canonical API, never as the first segment's", async () => {
+    // The runtime resolves a raw `..` before the worker sees it: the call is fx-convert's, at fx-convert's price.
+    const { status, headers } = await rawGet(stack.url, "/world-cities/../fx-convert");
+    expect(status).toBe(402);
+    const encoded = /\r\npayment-required: *([^\r\n]+)/i.exec(headers)?.[1] ?? "";
+    const required = JSON.parse(atob(encoded)) as {
+      resource: { url: string };
+      accepts: Array<{ amount: string }>;
+    };
+    expect(required.resource.url).toBe(`${stack.url}/fx-convert`);
+    expect(required.accepts[0]?.amount).toBe("2000");
+  });
+
   it.each([
-    "/world-cities/../fx-convert",
     "/world-cities/%2e%2e/fx-convert",
     "//world-cities",
     "/world-cities%2f..%2ffx-convert",

@@ -1,10 +1,14 @@
+import { existsSync, rmSync } from "node:fs";
 import type { Miniflare } from "miniflare";
+import { freePort } from "../chain/free-port.ts";
+import { type RunningLocalChain, startLocalChain } from "../chain/start-local-chain.ts";
 import type { BuiltApi } from "../core/build/types.ts";
 import type { ManifestError } from "../core/errors.ts";
 import { type LoadedApi, loadStackApis } from "../core/manifest/load.ts";
 import { applyMigrations } from "../core/migrations/apply-migrations.ts";
 import { d1BindingRunner } from "../core/migrations/d1-binding-runner.ts";
 import { readMigrations } from "../core/migrations/read-migrations.ts";
+import { startFacilitator } from "../facilitator/server.ts";
 import { type DevFile, writeDevFile } from "./dev-file.ts";
 import { FIXTURE_HOST, type FixtureUpstream, startFixtureUpstream } from "./fixture-upstream.ts";
 import { gatewayUrl, startWorkerd } from "./miniflare.ts";
@@ -13,6 +17,8 @@ import { bundlePlatformWorkers } from "./platform-workers.ts";
 import { publishApis } from "./publish.ts";
 
 export const DEFAULT_PORT = 8787;
+export const DEFAULT_CHAIN_PORT = 8545;
+export const DEFAULT_FACILITATOR_PORT = 4020;
 
 export interface LocalStackOptions {
   root?: string;
@@ -25,11 +31,21 @@ export interface LocalStackOptions {
   egressPerMinute?: number;
   /** How long a creator worker may take before the gateway answers 502. */
   creatorTimeoutMs?: number;
+  /** anvil's port (default 8545, 0 = any free port). */
+  chainPort?: number;
+  /** The facilitator's port (default 4020, 0 = any free port). */
+  facilitatorPort?: number;
+  /** Extra plain-text settings for the dispatch worker (tests). */
+  dispatchVars?: Record<string, string>;
 }
 
 export interface LocalStack {
   url: string;
   mf: Miniflare;
+  chain: RunningLocalChain;
+  facilitatorUrl: string;
+  /** Stops only the facilitator (fault-injection tests); `stop()` still stops everything else. */
+  stopFacilitator(): Promise<void>;
   apis: BuiltApi[];
   devFilePath: string;
   devFile: DevFile;
@@ -60,16 +76,52 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stoppers.length = 0;
   };
   try {
+    const persist = options.persist !== false;
+    const chain = await startLocalChain({
+      port: await portOrFree(options.chainPort ?? DEFAULT_CHAIN_PORT),
+      cacheDir: `${dir}/artifacts`,
+      ...(persist
+        ? { stateFile: `${dir}/chain/anvil-state.json`, recordFile: `${dir}/chain/deployment.json` }
+        : {}),
+      logFile: `${dir}/chain/anvil.log`,
+    });
+    stoppers.push(() => chain.stop());
+    if (persist && chain.deployedNow && existsSync(`${dir}/state`)) {
+      // The chain was rebuilt (its state file was lost): a ledger pointing at old transactions
+      // would disagree with it, so the local ledger starts over with the chain.
+      rmSync(`${dir}/state`, { recursive: true, force: true });
+      console.warn("402claw: local chain was rebuilt; local ledger state was reset to match it");
+    }
+    const facilitator = await startFacilitator({
+      port: await portOrFree(options.facilitatorPort ?? DEFAULT_FACILITATOR_PORT),
+      rpcUrl: chain.rpcUrl,
+      chainId: chain.chainId,
+      privateKey: chain.facilitator.privateKey,
+    });
+    let facilitatorRunning = true;
+    const stopFacilitator = async () => {
+      if (!facilitatorRunning) return;
+      facilitatorRunning = false;
+      await facilitator.stop();
+    };
+    stoppers.push(stopFacilitator);
     const [bundles, fixture] = await Promise.all([bundlePlatformWorkers(), startFixtureUpstream()]);
     stoppers.push(() => fixture.stop());
     const mf = await startWorkerd({
       bundles,
       port: options.port ?? DEFAULT_PORT,
-      ...(options.persist === false ? {} : { persistDir: `${dir}/state` }),
+      ...(persist ? { persistDir: `${dir}/state` } : {}),
       dispatchVars: {
         ENVIRONMENT: "local",
         MAX_BODY_BYTES: String(1024 * 1024),
         CREATOR_TIMEOUT_MS: String(options.creatorTimeoutMs ?? 10_000),
+        X402_NETWORK: chain.network,
+        X402_ASSET: chain.asset,
+        X402_ASSET_NAME: chain.tokenName,
+        X402_ASSET_VERSION: chain.tokenVersion,
+        FACILITATOR_URL: facilitator.url,
+        FACILITATOR_TIMEOUT_MS: "5000",
+        ...options.dispatchVars,
       },
       resolveOverrides: overridesFor(fixture),
       egressPerMinute: options.egressPerMinute ?? 600,
@@ -83,7 +135,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const payToFor = (api: LoadedApi) => api.manifest.owner;
     const publish = async (apis: readonly LoadedApi[]) => {
       const built = await publishApis(mf, apis, payToFor);
-      const devFile = devFileFor(url, stack, built, payToFor, apis);
+      const devFile = {
+        ...devFileFor(url, stack, built, payToFor, apis),
+        ...chainFields(chain, facilitator.url),
+      };
       writeDevFile(`${dir}/dev.json`, devFile);
       return { built, devFile };
     };
@@ -91,6 +146,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const localStack: LocalStack = {
       url,
       mf,
+      chain,
+      facilitatorUrl: facilitator.url,
+      stopFacilitator,
       get apis() {
         return state.built;
       },
@@ -115,6 +173,24 @@ function loadValidApis(root: string, stack: string): LoadedApi[] {
   const { apis, errors } = loadStackApis(root, stack);
   if (errors.length) throw new StackInvalidError(errors as ManifestError[]);
   return apis;
+}
+
+async function portOrFree(port: number): Promise<number> {
+  return port === 0 ? freePort() : port;
+}
+
+/** What any standard x402 client needs to pay the local marketplace. */
+function chainFields(chain: RunningLocalChain, facilitatorUrl: string) {
+  return {
+    rpc: chain.rpcUrl,
+    chainId: chain.chainId,
+    network: chain.network,
+    asset: chain.asset,
+    assetName: chain.tokenName,
+    assetVersion: chain.tokenVersion,
+    facilitator: facilitatorUrl,
+    payer: { address: chain.payer.address, privateKey: chain.payer.privateKey },
+  };
 }
 
 function overridesFor(fixture: FixtureUpstream): Record<string, string> {

@@ -1,21 +1,36 @@
 import { watch } from "node:fs";
 import { stackApisDir } from "../../core/manifest/load.ts";
 import { projectRoot } from "../../local/paths.ts";
-import { DEFAULT_PORT, type LocalStack, startLocalStack } from "../../local/stack.ts";
+import {
+  DEFAULT_CHAIN_PORT,
+  DEFAULT_FACILITATOR_PORT,
+  DEFAULT_PORT,
+  type LocalStack,
+  startLocalStack,
+} from "../../local/stack.ts";
 import { parseCommandArgs } from "../args.ts";
 import { say } from "../output.ts";
 
-const HELP = `Usage: 402claw dev [--stack dev] [--port 8787] [--no-watch]   (npm start runs this)
+const HELP = `Usage: 402claw dev [--stack dev] [--port 8787] [--chain-port 8545] [--facilitator-port 4020] [--no-watch]
+       (npm start runs this)
 
-Runs the whole marketplace on this machine, offline: workerd with the dispatch worker, the
-outbound worker and a local dispatch namespace; D1, R2 and KV persisted in .local/state; every
-API of stacks/<stack>/apis built and published. Writes .local/dev.json. PORT overrides the port.
+Runs the whole marketplace on this machine, offline: a local EVM chain (anvil) with the test USDC
+token, the x402 facilitator, and workerd with the dispatch worker, the outbound worker and a local
+dispatch namespace; D1, R2, KV and the payer ledgers persisted in .local/state, chain state in
+.local/chain; every API of stacks/<stack>/apis built and published. Writes .local/dev.json.
+PORT, CHAIN_PORT and FACILITATOR_PORT override the ports.
 Watches the stack's API folders and republishes on change. Ctrl-C stops everything.`;
 
 export async function runDev(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(
     argv,
-    { stack: { type: "string", default: "dev" }, port: { type: "string" }, "no-watch": { type: "boolean" } },
+    {
+      stack: { type: "string", default: "dev" },
+      port: { type: "string" },
+      "chain-port": { type: "string" },
+      "facilitator-port": { type: "string" },
+      "no-watch": { type: "boolean" },
+    },
     false,
   );
   if (values.help) {
@@ -26,7 +41,15 @@ export async function runDev(argv: string[]): Promise<number> {
   process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
   const port = Number(values.port ?? process.env.PORT ?? DEFAULT_PORT);
   const started = Date.now();
-  const stack = await startLocalStack({ root: projectRoot(), stack: values.stack!, port });
+  const stack = await startLocalStack({
+    root: projectRoot(),
+    stack: values.stack!,
+    port,
+    chainPort: Number(values["chain-port"] ?? process.env.CHAIN_PORT ?? DEFAULT_CHAIN_PORT),
+    facilitatorPort: Number(
+      values["facilitator-port"] ?? process.env.FACILITATOR_PORT ?? DEFAULT_FACILITATOR_PORT,
+    ),
+  });
   printBanner(stack, Date.now() - started);
   const stopWatching = values["no-watch"] ? () => {} : watchApis(stack, projectRoot(), values.stack!);
   await new Promise<void>((resolve) => {
@@ -48,12 +71,13 @@ function printBanner(stack: LocalStack, ms: number): void {
   const first = stack.devFile.apis[0];
   say(`
 402claw marketplace running at ${stack.url}   (ready in ${ms} ms)
+local chain ${stack.chain.rpcUrl} (${stack.chain.network}), USDC ${stack.chain.asset}, facilitator ${stack.facilitatorUrl}
 
 ${rows.join("\n") || "  (no APIs in this stack yet: 402claw init <slug> --kind data --source file.csv)"}
 
 Try:
   curl ${stack.url}/                       # catalog (JSON)
-  curl ${stack.url}/health${first ? `\n  curl -i '${first.url}?limit=2'` : ""}
+  curl ${stack.url}/health${first ? `\n  curl -i '${first.url}?limit=2'                 # 402: payment required\n  npx 402claw call '${first.url}?limit=2'       # pays as the demo wallet, prints the receipt` : ""}
 
 Dev settings for tools and x402 clients: ${stack.devFilePath}
 Ctrl-C stops everything.`);

@@ -69,5 +69,10 @@ function readDataset(api: LoadedApi, label: string): BuiltDataObject {
     contentType: "application/json",
     rows: dataset.rows.length,
     columns: dataset.columns,
+    sample: dataset.rows[0]
+      ? Object.fromEntries(
+          dataset.columns.map((column, index) => [column.name, dataset.rows[0]![index] ?? null]),
+        )
+      : null,
   };
 }

@@ -13,6 +13,8 @@ export interface BuiltDataObject {
   contentType: "application/json";
   rows: number;
   columns: Array<{ name: string; type: string }>;
+  /** The first row, as callers receive it: the example in the API's discovery metadata. */
+  sample: Record<string, unknown> | null;
 }
 
 /** Everything needed to deploy one creator API, locally or to Cloudflare, from one build. */

@@ -11,7 +11,7 @@ export function registerApiStatements(built: BuiltApi, payTo: string, nowSeconds
   const m = built.manifest;
   const priceAtomic = Number(built.priceAtomic);
   const outputSchema = built.data
-    ? JSON.stringify({ columns: built.data.columns, rows: built.data.rows })
+    ? JSON.stringify({ columns: built.data.columns, rows: built.data.rows, sample: built.data.sample })
     : null;
   return [
     { sql: "INSERT INTO creators (address) VALUES (?) ON CONFLICT (address) DO NOTHING", params: [m.owner] },

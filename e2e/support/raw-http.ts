@@ -4,7 +4,10 @@ import { connect } from "node:net";
  * Sends a request with the request-target exactly as given (fetch and URL would normalise
  * `..`, `//` and percent-encoding before the server ever saw them).
  */
-export function rawGet(origin: string, target: string): Promise<{ status: number; body: string }> {
+export function rawGet(
+  origin: string,
+  target: string,
+): Promise<{ status: number; headers: string; body: string }> {
   const { hostname, port } = new URL(origin);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname, () => {
@@ -16,7 +19,8 @@ export function rawGet(origin: string, target: string): Promise<{ status: number
     socket.setEncoding("latin1");
     const finish = () => {
       const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(data)?.[1] ?? 0);
-      resolve({ status, body: data.slice(data.indexOf("\r\n\r\n") + 4) });
+      const headerEnd = data.indexOf("\r\n\r\n");
+      resolve({ status, headers: data.slice(0, headerEnd), body: data.slice(headerEnd + 4) });
       socket.destroy();
     };
     socket.on("data", (chunk) => {

@@ -1,3 +1,4 @@
+import type { Context } from "hono";
 import { errorResponse, HttpError } from "../shared/http-error.ts";
 import { findApi } from "./api-registry.ts";
 import { DEFAULT_MAX_BODY_BYTES, readBodyWithin } from "./body-limit.ts";
@@ -10,11 +11,9 @@ import { type ServeCreator, settleCall } from "./payment-gate.ts";
  * One call to a creator API: safe path → known API → bounded body → payment gate → creator.
  * The payment gate decides whether and when the creator runs (DESIGN.md "One paid call").
  */
-export async function handleApiCall(
-  request: Request,
-  env: DispatchEnv,
-  ctx: ExecutionContext,
-): Promise<Response> {
+export async function handleApiCall(c: Context<{ Bindings: DispatchEnv }>): Promise<Response> {
+  const request = c.req.raw;
+  const env = c.env;
   const path = splitApiPath(request.url);
   if (!path.ok) return errorResponse(path.status, path.code, path.reason);
   const api = await findApi(env, path.slug);
@@ -26,7 +25,7 @@ export async function handleApiCall(
     const body = await readBodyWithin(request, Number(env.MAX_BODY_BYTES ?? DEFAULT_MAX_BODY_BYTES));
     const serve: ServeCreator = () =>
       forwardToCreator(env, request, { api, pathAndQuery: path.rest + path.search, body });
-    return await settleCall({ env, ctx, request, api, serve });
+    return await settleCall(c, api, serve);
   } catch (error) {
     if (error instanceof HttpError) return error.toResponse();
     throw error;

@@ -19,7 +19,7 @@ export function createDispatchApp(): Hono<{ Bindings: DispatchEnv }> {
     return c.html(renderCatalogPage(entries, origin));
   });
 
-  app.all("*", (c) => handleApiCall(c.req.raw, c.env, c.executionCtx as ExecutionContext));
+  app.all("*", (c) => handleApiCall(c));
 
   app.onError((error) => {
     console.error("dispatch worker fault", error);

@@ -1,3 +1,4 @@
+import type { PayerLedger } from "../ledger/payer-ledger.ts";
 import type { LocalNamespace } from "../local-namespace/worker.ts";
 
 /** Bindings and settings of the dispatch worker (names are a contract with infra/ and the local stack). */
@@ -8,7 +9,7 @@ export interface DispatchEnv {
   DISPATCHER?: DispatchNamespace;
   /** Local only: the stand-in namespace (the real binding cannot run locally). */
   LOCAL_NAMESPACE?: Service<LocalNamespace>;
-  PAYER_LEDGER?: DurableObjectNamespace;
+  PAYER_LEDGER?: DurableObjectNamespace<PayerLedger>;
   ENVIRONMENT?: string;
   X402_NETWORK?: string;
   X402_ASSET?: string;
@@ -20,4 +21,6 @@ export interface DispatchEnv {
   PLATFORM_WALLET?: string;
   MAX_BODY_BYTES?: string;
   CREATOR_TIMEOUT_MS?: string;
+  X402_MAX_TIMEOUT_SECONDS?: string;
+  FACILITATOR_TIMEOUT_MS?: string;
 }

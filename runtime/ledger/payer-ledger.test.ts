@@ -9,7 +9,7 @@ interface LedgerStub {
   advance(
     nonce: string,
     input: { state: string; txHash?: string; responseStatus?: number },
-  ): Promise<PaymentRecord>;
+  ): Promise<AdvanceResult>;
   find(nonce: string): Promise<PaymentRecord | null>;
 }
 

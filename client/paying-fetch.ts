@@ -1,0 +1,51 @@
+import { x402Client } from "@x402/core/client";
+import type { PaymentRequirements } from "@x402/core/types";
+import { ExactEvmScheme } from "@x402/evm/exact/client";
+import { wrapFetchWithPayment } from "@x402/fetch";
+import type { Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+
+export interface PayingFetchOptions {
+  privateKey: Hex;
+  /** CAIP-2 network the wallet pays on, e.g. eip155:31337. */
+  network: `${string}:${string}`;
+  /** The token the marketplace charges in (the official client refuses unknown assets by default). */
+  asset: string;
+  /** Refuse any single payment above this many token units. */
+  maxAmount: bigint;
+  /** Called with the requirements the client chose, before it signs. */
+  onPay?: (requirements: PaymentRequirements) => void;
+}
+
+/** Thrown when an API asks for more than the caller allowed. */
+export class PriceAboveMaxError extends Error {
+  constructor(
+    readonly amount: bigint,
+    readonly maxAmount: bigint,
+  ) {
+    super(`the API asks ${amount} token units, above the ${maxAmount} allowed (--max)`);
+    this.name = "PriceAboveMaxError";
+  }
+}
+
+/** `fetch` that answers a 402 by paying with the official @x402/fetch client, within a price cap. */
+export function createPayingFetch(
+  options: PayingFetchOptions,
+  baseFetch: typeof fetch = fetch,
+): typeof fetch {
+  const client = new x402Client()
+    .register(options.network, new ExactEvmScheme(privateKeyToAccount(options.privateKey)))
+    .setSpendControls({ allowedAssets: [{ network: options.network, asset: options.asset }] })
+    .registerPolicy((_version, requirements) => {
+      const affordable = requirements.filter((option) => BigInt(option.amount) <= options.maxAmount);
+      if (affordable.length === 0 && requirements[0]) {
+        throw new PriceAboveMaxError(BigInt(requirements[0].amount), options.maxAmount);
+      }
+      return affordable;
+    });
+  if (options.onPay) {
+    const onPay = options.onPay;
+    client.onAfterPaymentCreation(async ({ selectedRequirements }) => onPay(selectedRequirements));
+  }
+  return wrapFetchWithPayment(baseFetch, client);
+}

@@ -1,0 +1,199 @@
+import type { x402ResourceServer } from "@x402/core/server";
+import type { PayerLedger } from "../../ledger/payer-ledger.ts";
+import type { AdvanceInput, PaymentState } from "../../ledger/payment-state.ts";
+import { errorResponse } from "../../shared/http-error.ts";
+import type { ApiRecord } from "../api-record.ts";
+import type { DispatchEnv } from "../env.ts";
+import type { FacilitatorTrace } from "./facilitator.ts";
+
+type Abort = { abort: true; reason: string; message: string };
+type PayloadLike = { payload?: unknown };
+interface Authorization {
+  from: string;
+  nonce: string;
+  validBefore: string;
+}
+
+/**
+ * One paid call's trip through the payer ledger. x402's hooks report each step; this records it
+ * in the payer's Durable Object before the next step may run. A ledger that cannot be written
+ * stops the call (nothing served unclaimed, nothing settled unrecorded).
+ */
+export class PaidCall {
+  readonly trace: FacilitatorTrace = {};
+  private ledger?: DurableObjectStub<PayerLedger>;
+  private nonce?: string;
+  private claimed = false;
+  private state?: PaymentState;
+  private ledgerFault?: string;
+  private readonly startedAt = Date.now();
+
+  constructor(
+    private readonly env: DispatchEnv,
+    private readonly api: ApiRecord,
+  ) {}
+
+  /** Wires the ledger into x402's verify/settle hooks of this call's resource server. */
+  install(server: x402ResourceServer): void {
+    server.onAfterVerify(async ({ paymentPayload }) => this.claim(paymentPayload));
+    server.onBeforeSettle(async ({ paymentPayload, phase }) => {
+      if (phase === "before-handler") {
+        const refused = await this.claim(paymentPayload);
+        if (refused) return refused;
+      }
+      return (await this.record({ state: "settling" })) ? undefined : this.ledgerAbort();
+    });
+    server.onAfterSettle(async ({ result }) => {
+      await this.record({
+        state: "settled",
+        txHash: result.transaction,
+        latencyMs: Date.now() - this.startedAt,
+      });
+    });
+    server.onSettleFailure(async ({ error }) => {
+      // A refusal the facilitator reported means nothing moved; a thrown error may have broadcast.
+      const errorReason = (error as unknown as { errorReason?: unknown }).errorReason;
+      const reported = typeof errorReason === "string";
+      const reason = reported ? errorReason : error.message;
+      const outcomeKnown = reported && !/pending|timeout/i.test(reason);
+      await this.record({ state: outcomeKnown ? "failed" : "unknown", error: reason });
+    });
+    server.onVerifiedPaymentCanceled(async ({ reason, responseStatus }) => {
+      if (this.claimed)
+        await this.record({
+          state: "failed",
+          error: `not charged: ${reason}`,
+          responseStatus: responseStatus ?? null,
+        });
+    });
+  }
+
+  /** Runs the creator once for this claimed payment and records what it answered. */
+  async serve(run: () => Promise<Response>): Promise<Response> {
+    const response = await run();
+    const state: PaymentState = this.api.settleMode === "before" ? "settled" : "served";
+    const recorded = await this.record({
+      state,
+      responseStatus: response.status,
+      latencyMs: Date.now() - this.startedAt,
+    });
+    if (!recorded && state === "served") return this.ledgerUnavailable();
+    return response;
+  }
+
+  /** Turns what x402 answered into the gateway's answer where the platform, not the payment, failed. */
+  async finish(response: Response): Promise<Response> {
+    if (this.ledgerFault && this.state !== "settled") return this.ledgerUnavailable();
+    if (this.state === "settling") {
+      await this.record({ state: "unknown", error: this.trace.error?.message ?? "no settlement outcome" });
+    }
+    if (this.state === "unknown") {
+      return errorResponse(
+        502,
+        "settlement_unknown",
+        "the facilitator did not confirm settlement; the payment is recorded and will be reconciled against the chain, never charged twice",
+        {
+          api: this.api.slug,
+          cause: this.trace.error?.message ?? null,
+        },
+      );
+    }
+    if (this.trace.error && !this.claimed) {
+      return errorResponse(
+        502,
+        "facilitator_unavailable",
+        `the payment facilitator failed during ${this.trace.error.operation}; the API was not run and nothing was charged`,
+        {
+          api: this.api.slug,
+          cause: this.trace.error.message,
+        },
+      );
+    }
+    return response;
+  }
+
+  private async claim(payload: PayloadLike): Promise<Abort | undefined> {
+    const authorization = readAuthorization(payload);
+    if (!authorization)
+      return {
+        abort: true,
+        reason: "unsupported_payload",
+        message: "only EIP-3009 exact payments are accepted",
+      };
+    const ledgerNamespace = this.env.PAYER_LEDGER;
+    if (!ledgerNamespace) return this.ledgerAbort("no PAYER_LEDGER binding");
+    this.ledger = ledgerNamespace.get(ledgerNamespace.idFromName(authorization.from.toLowerCase()));
+    this.nonce = authorization.nonce;
+    try {
+      const result = await this.ledger.claim(authorization.from, {
+        nonce: authorization.nonce,
+        apiSlug: this.api.slug,
+        payTo: this.api.payTo,
+        amount: this.api.priceAtomic,
+        network: this.env.X402_NETWORK ?? "",
+        asset: this.env.X402_ASSET ?? "",
+        settleMode: this.api.settleMode,
+        validBefore: Number(authorization.validBefore),
+        payloadJson: JSON.stringify(payload),
+      });
+      if (result.claimed) {
+        this.claimed = true;
+        this.state = "verified";
+        return undefined;
+      }
+      return {
+        abort: true,
+        reason: "payment_already_used",
+        message: `this payment authorization was already used (for '${result.apiSlug}', now ${result.state}); sign a new one`,
+      };
+    } catch (error) {
+      return this.ledgerAbort(error);
+    }
+  }
+
+  private async record(input: AdvanceInput): Promise<boolean> {
+    if (!this.ledger || !this.nonce || !this.claimed) return false;
+    try {
+      const result = await this.ledger.advance(this.nonce, input);
+      if (!result.ok) throw new Error(result.reason);
+      this.state = input.state;
+      return true;
+    } catch (error) {
+      this.ledgerFault = error instanceof Error ? error.message : String(error);
+      console.error(`payer ledger write failed for ${this.api.slug}`, error);
+      return false;
+    }
+  }
+
+  private ledgerAbort(error?: unknown): Abort {
+    this.ledgerFault = error instanceof Error ? error.message : String(error ?? "ledger write failed");
+    return {
+      abort: true,
+      reason: "ledger_unavailable",
+      message: "the payment could not be recorded; nothing was charged",
+    };
+  }
+
+  private ledgerUnavailable(): Response {
+    return errorResponse(
+      503,
+      "ledger_unavailable",
+      "the payment could not be recorded, so it was not charged; retry with a new signature",
+      {
+        api: this.api.slug,
+      },
+    );
+  }
+}
+
+function readAuthorization(payload: PayloadLike): Authorization | undefined {
+  const inner = payload.payload as { authorization?: Partial<Authorization> } | undefined;
+  const authorization = inner?.authorization;
+  if (!authorization?.from || !authorization.nonce || authorization.validBefore === undefined)
+    return undefined;
+  return {
+    from: String(authorization.from),
+    nonce: String(authorization.nonce),
+    validBefore: String(authorization.validBefore),
+  };
+}
