@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { existsSync, rmSync } from "node:fs";
 import type { Miniflare } from "miniflare";
 import { freePort } from "../chain/free-port.ts";
@@ -37,6 +38,8 @@ export interface LocalStackOptions {
   facilitatorPort?: number;
   /** Extra plain-text settings for the dispatch worker (tests). */
   dispatchVars?: Record<string, string>;
+  /** More hostname → loopback origin mappings for allowed test hosts (tests). */
+  extraResolveOverrides?: Record<string, string>;
 }
 
 export interface LocalStack {
@@ -105,6 +108,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await facilitator.stop();
     };
     stoppers.push(stopFacilitator);
+    // A fresh admin token per start: only this machine's tools (reading .local/dev.json) can use /admin.
+    const adminToken = randomBytes(24).toString("hex");
     const [bundles, fixture] = await Promise.all([bundlePlatformWorkers(), startFixtureUpstream()]);
     stoppers.push(() => fixture.stop());
     const mf = await startWorkerd({
@@ -121,9 +126,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         X402_ASSET_VERSION: chain.tokenVersion,
         FACILITATOR_URL: facilitator.url,
         FACILITATOR_TIMEOUT_MS: "5000",
+        RPC_URL: chain.rpcUrl,
+        ADMIN_TOKEN: adminToken,
         ...options.dispatchVars,
       },
-      resolveOverrides: overridesFor(fixture),
+      resolveOverrides: { ...overridesFor(fixture), ...options.extraResolveOverrides },
       egressPerMinute: options.egressPerMinute ?? 600,
     });
     stoppers.push(() => mf.dispose());
@@ -138,6 +145,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const devFile = {
         ...devFileFor(url, stack, built, payToFor, apis),
         ...chainFields(chain, facilitator.url),
+        admin: { token: adminToken },
       };
       writeDevFile(`${dir}/dev.json`, devFile);
       return { built, devFile };

@@ -1,5 +1,8 @@
 import { Hono } from "hono";
 import { errorResponse } from "../shared/http-error.ts";
+import { isAdmin } from "./admin/admin-auth.ts";
+import { ledgerReport } from "./admin/ledger-report.ts";
+import { reconcileUnknownPayments } from "./admin/reconcile.ts";
 import { handleApiCall } from "./api-call.ts";
 import { listApis } from "./api-registry.ts";
 import { catalogEntries, wantsJson } from "./catalog.ts";
@@ -17,6 +20,16 @@ export function createDispatchApp(): Hono<{ Bindings: DispatchEnv }> {
     const entries = catalogEntries(await listApis(c.env), origin);
     if (wantsJson(c.req.raw)) return c.json({ apis: entries });
     return c.html(renderCatalogPage(entries, origin));
+  });
+
+  app.post("/admin/reconcile", async (c) => {
+    if (!isAdmin(c.req.raw, c.env)) return errorResponse(404, "not_found", "no such endpoint");
+    return c.json({ outcomes: await reconcileUnknownPayments(c.env) });
+  });
+
+  app.get("/admin/ledger", async (c) => {
+    if (!isAdmin(c.req.raw, c.env)) return errorResponse(404, "not_found", "no such endpoint");
+    return c.json({ lines: await ledgerReport(c.env) });
   });
 
   app.all("*", (c) => handleApiCall(c));

@@ -21,6 +21,10 @@ export interface DispatchEnv {
   PLATFORM_WALLET?: string;
   MAX_BODY_BYTES?: string;
   CREATOR_TIMEOUT_MS?: string;
+  /** Bearer token for /admin endpoints (platform only); unset = no admin endpoints. */
+  ADMIN_TOKEN?: string;
+  /** JSON-RPC endpoint of the payment network, for reconciliation against the chain. */
+  RPC_URL?: string;
   X402_MAX_TIMEOUT_SECONDS?: string;
   FACILITATOR_TIMEOUT_MS?: string;
 }

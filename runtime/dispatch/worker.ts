@@ -3,5 +3,17 @@ import { createDispatchApp } from "./app.ts";
 /** The payer ledger Durable Object class is exported by the dispatch script (one per payer address). */
 export { PayerLedger } from "../ledger/payer-ledger.ts";
 
-/** The dispatch worker: every request to the marketplace enters here. */
-export default createDispatchApp();
+import { reconcileUnknownPayments } from "./admin/reconcile.ts";
+import type { DispatchEnv } from "./env.ts";
+
+const app = createDispatchApp();
+
+/** The dispatch worker: every request to the marketplace enters here; a cron reconciles `unknown` payments. */
+export default {
+  fetch: app.fetch,
+  scheduled(_controller: ScheduledController, env: DispatchEnv, ctx: ExecutionContext) {
+    ctx.waitUntil(
+      reconcileUnknownPayments(env).then((outcomes) => console.log(`reconciled ${outcomes.length} payments`)),
+    );
+  },
+} satisfies ExportedHandler<DispatchEnv>;

@@ -1,0 +1,16 @@
+import type { DispatchEnv } from "../env.ts";
+
+/**
+ * Platform-only endpoints need `Authorization: Bearer <ADMIN_TOKEN>`; without an ADMIN_TOKEN
+ * setting they do not exist. The comparison takes the same time whatever the guess.
+ */
+export function isAdmin(request: Request, env: DispatchEnv): boolean {
+  const expected = env.ADMIN_TOKEN;
+  if (!expected) return false;
+  const given = (request.headers.get("authorization") ?? "").replace(/^Bearer\s+/i, "");
+  const a = new TextEncoder().encode(given.padEnd(expected.length, "\0"));
+  const b = new TextEncoder().encode(expected);
+  let difference = a.length ^ b.length;
+  for (let i = 0; i < b.length; i++) difference |= (a[i] ?? 0) ^ (b[i] ?? 0);
+  return difference === 0;
+}
