@@ -16,6 +16,18 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "run the marketplace locally (same as npm start)",
     load: async () => (await import("./commands/dev.ts")).runDev,
   },
+  call: {
+    summary: "call a paid API, paying with x402",
+    load: async () => (await import("./commands/call.ts")).runCall,
+  },
+  ledger: {
+    summary: "per-API payment totals, checked against the chain",
+    load: async () => (await import("./commands/ledger.ts")).runLedger,
+  },
+  reconcile: {
+    summary: "resolve payments whose settlement outcome is unknown",
+    load: async () => (await import("./commands/reconcile.ts")).runReconcile,
+  },
   plan: {
     summary: "offline preview of what `pulumi up` would declare",
     load: async () => (await import("./commands/plan.ts")).runPlan,

@@ -9,8 +9,8 @@ export interface PayingFetchOptions {
   privateKey: Hex;
   /** CAIP-2 network the wallet pays on, e.g. eip155:31337. */
   network: `${string}:${string}`;
-  /** The token the marketplace charges in (the official client refuses unknown assets by default). */
-  asset: string;
+  /** The token the marketplace charges in; without it, only assets the x402 client knows (USDC). */
+  asset?: string;
   /** Refuse any single payment above this many token units. */
   maxAmount: bigint;
   /** Called with the requirements the client chose, before it signs. */
@@ -35,7 +35,9 @@ export function createPayingFetch(
 ): typeof fetch {
   const client = new x402Client()
     .register(options.network, new ExactEvmScheme(privateKeyToAccount(options.privateKey)))
-    .setSpendControls({ allowedAssets: [{ network: options.network, asset: options.asset }] })
+    .setSpendControls(
+      options.asset ? { allowedAssets: [{ network: options.network, asset: options.asset }] } : {},
+    )
     .registerPolicy((_version, requirements) => {
       const affordable = requirements.filter((option) => BigInt(option.amount) <= options.maxAmount);
       if (affordable.length === 0 && requirements[0]) {

@@ -21,6 +21,10 @@ const ANSWER_WITHIN_MS = 5_000;
 const HANG_MS = 15_000;
 /** The payer ledgers export to D1 about 1 s after a payment finishes. */
 const EXPORT_WAIT_MS = 2_500;
+/** Copies of one payment raced at the gateway: the ledger claim must let exactly one through. */
+const CONCURRENT_COPIES = 4;
+/** Valid payments the corpus makes on purpose (replay test + concurrent test), each charged once. */
+const VALID_PAYMENTS = 2;
 
 let project: TempProject;
 let stack: LocalStack;
@@ -525,7 +529,7 @@ const CORPUS: BadInput[] = [
   },
 ];
 
-/** The reason a refusal gives: the 402's PAYMENT-REQUIRED `error`, else the JSON body's `error.code`. */
+/** Calls the API once and records status, time and reason (PAYMENT-REQUIRED `error`, else body `error.code`). */
 async function send(name: string, headers: Record<string, string>): Promise<Outcome> {
   const started = Date.now();
   const response = await fetch(`${stack.url}${TARGET}`, { headers, signal: AbortSignal.timeout(HANG_MS) });
@@ -581,6 +585,18 @@ describe("bad payment inputs against a real API", () => {
     expect(snake(replay.reason), seen).toMatch(/already_used/);
   });
 
+  it("serves one of several concurrent copies of a valid payment and refuses the rest", async () => {
+    const header = sig(await createPaymentPayload(payerKey, cities));
+    const copies = await Promise.all(
+      Array.from({ length: CONCURRENT_COPIES }, (_, i) => send(`concurrent copy ${i + 1}`, header)),
+    );
+    const statuses = copies.map((copy) => copy.status).sort();
+    expect(statuses).toEqual([200, ...Array(CONCURRENT_COPIES - 1).fill(402)]);
+    for (const copy of copies.filter((c) => c.status === 402)) {
+      expect(snake(copy.reason), copy.body).toMatch(/already_used/);
+    }
+  });
+
   it("gives every refusal a machine-readable reason (a snake_case code, not a sentence)", () => {
     const refusals = outcomes.filter((outcome) => outcome.status >= 400);
     const sentences = refusals
@@ -590,13 +606,14 @@ describe("bad payment inputs against a real API", () => {
     expect(sentences, "refusals whose reason is not a code").toEqual([]);
   });
 
-  it("moved no tokens and ran no creator, apart from the one valid payment", async () => {
+  it("moved no tokens and ran no creator, apart from the valid payments", async () => {
     await new Promise((resolve) => setTimeout(resolve, EXPORT_WAIT_MS));
     const price = BigInt(cities.amount);
+    const charged = price * BigInt(VALID_PAYMENTS);
     const expected = new Map(balancesBefore);
-    expected.set(payer, balancesBefore.get(payer)! - price);
+    expected.set(payer, balancesBefore.get(payer)! - charged);
     const payTo = cities.payTo as Address;
-    expected.set(payTo, balancesBefore.get(payTo)! + price);
+    expected.set(payTo, balancesBefore.get(payTo)! + charged);
     for (const address of watched) {
       expect(await balanceOf(address), `balance of ${address}`).toBe(expected.get(address));
     }
@@ -604,15 +621,14 @@ describe("bad payment inputs against a real API", () => {
     const { results } = await db
       .prepare("SELECT api_slug, payer, state, amount_atomic FROM payments ORDER BY created_at")
       .all<{ api_slug: string; payer: string; state: string; amount_atomic: number }>();
-    // A creator run for a refused payment would be recorded as served/failed; only the valid one may appear.
-    expect(results).toEqual([
-      {
-        api_slug: "world-cities",
-        payer: expect.stringMatching(new RegExp(`^${payer}$`, "i")),
-        state: "settled",
-        amount_atomic: Number(price),
-      },
-    ]);
+    // A creator run for a refused payment would be exported as failed/unknown; only the valid ones may appear.
+    const settledRow = {
+      api_slug: "world-cities",
+      payer: expect.stringMatching(new RegExp(`^${payer}$`, "i")),
+      state: "settled",
+      amount_atomic: Number(price),
+    };
+    expect(results).toEqual(Array(VALID_PAYMENTS).fill(settledRow));
   });
 });
 

@@ -1,3 +1,5 @@
+import { execFile } from "node:child_process";
+import { join } from "node:path";
 import {
   decodePaymentRequiredHeader,
   decodePaymentResponseHeader,
@@ -8,6 +10,7 @@ import { type Address, createPublicClient, type Hex, http } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { usdc3009Abi } from "../chain/usdc3009-abi.ts";
 import { createPaymentPayload } from "../facilitator/payment-fixtures.ts";
+import { REPO_ROOT } from "../local/paths.ts";
 import { type LocalStack, startLocalStack } from "../local/stack.ts";
 import { type CountingServer, startCountingServer } from "./support/counting-server.ts";
 import { type FacilitatorProxy, startFacilitatorProxy } from "./support/facilitator-proxy.ts";
@@ -310,3 +313,45 @@ async function reconcile(): Promise<Array<Record<string, unknown>>> {
   expect(response.status).toBe(200);
   return ((await response.json()) as { outcomes: Array<Record<string, unknown>> }).outcomes;
 }
+
+describe("the 402claw CLI against the running marketplace", () => {
+  // Async on purpose: the facilitator runs in this process and must keep answering.
+  const cli = (...args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [join(REPO_ROOT, "bin/402claw.js"), ...args],
+        { env: { ...process.env, CLAW_ROOT: project.root } },
+        (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+
+  it("`call` pays as the demo wallet, prints the body and a receipt whose transaction is on chain", async () => {
+    const { code, stdout, stderr } = await cli(
+      "call",
+      `${stack.url}/chemical-elements?filter_symbol=He&fields=name`,
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ data: [{ name: "Helium" }] });
+    expect(stderr).toContain("paid $0.0005");
+    expect(stderr).toContain(payToOf("chemical-elements"));
+    const hash = /transaction (0x[0-9a-f]{64})/.exec(stderr)?.[1] as Hex;
+    expect((await chain().getTransactionReceipt({ hash })).status).toBe("success");
+  });
+
+  it("`call --max` refuses to pay more than the cap", async () => {
+    const before = await balanceOf(payer.address);
+    const { code, stderr } = await cli("call", "--max", "$0.0001", `${stack.url}/fx-convert?from=USD&to=EUR`);
+    expect(code).toBe(2);
+    expect(stderr).toContain("refused to pay $0.002");
+    expect(await balanceOf(payer.address)).toBe(before);
+  });
+
+  it("`ledger` sums per API and agrees with the chain", async () => {
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // let the ledgers' batched export land
+    const { code, stdout, stderr } = await cli("ledger");
+    expect(stderr).toContain("ledger agrees with the chain");
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/world-cities\s+settled\s+1\s+\$0\.001/);
+  });
+});

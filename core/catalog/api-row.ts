@@ -50,7 +50,7 @@ export function registerApiStatements(built: BuiltApi, payTo: string, nowSeconds
     },
     // A price history row only when price or payTo actually changed, so quotes stay honourable.
     {
-      sql: `INSERT INTO api_prices (slug, price_atomic, pay_to, effective_from)
+      sql: `INSERT OR REPLACE INTO api_prices (slug, price_atomic, pay_to, effective_from)
             SELECT ?, ?, ?, ? WHERE NOT EXISTS (
               SELECT 1 FROM api_prices WHERE slug = ? AND price_atomic = ? AND pay_to = ?
                 AND effective_from = (SELECT MAX(effective_from) FROM api_prices WHERE slug = ?))`,

@@ -17,6 +17,8 @@ export interface ApiRecord {
   example: string | null;
   outputSchema: unknown;
   status: "active" | "retired";
+  /** Recent earlier prices, so a caller who paid a quote just before a change is honoured. */
+  earlierPrices: Array<{ amount: string; payTo: string; until: number }>;
 }
 
 /** Columns selected for an ApiRecord; kept next to the decoder so they cannot drift apart. */
@@ -42,5 +44,20 @@ export function decodeApiRow(row: Record<string, unknown>): ApiRecord {
     example: row.example == null ? null : String(row.example),
     outputSchema: row.output_schema_json == null ? null : JSON.parse(String(row.output_schema_json)),
     status: row.status === "retired" ? "retired" : "active",
+    earlierPrices: [],
   };
+}
+
+/** How far back earlier prices are kept on the record: longer than any quote stays valid. */
+export const EARLIER_PRICES_WINDOW_SECONDS = 3600;
+
+/** Earlier prices from `api_prices` rows (newest first): each one lasted until the next began. */
+export function earlierPricesFrom(
+  rows: ReadonlyArray<{ price_atomic: number | string; pay_to: string; effective_from: number }>,
+): ApiRecord["earlierPrices"] {
+  return rows.slice(1).map((row, index) => ({
+    amount: String(row.price_atomic),
+    payTo: row.pay_to,
+    until: rows[index]!.effective_from * 1000,
+  }));
 }

@@ -1,5 +1,11 @@
 import { apiCacheKey } from "../shared/cache-keys.ts";
-import { API_COLUMNS, type ApiRecord, decodeApiRow } from "./api-record.ts";
+import {
+  API_COLUMNS,
+  type ApiRecord,
+  decodeApiRow,
+  EARLIER_PRICES_WINDOW_SECONDS,
+  earlierPricesFrom,
+} from "./api-record.ts";
 import type { DispatchEnv } from "./env.ts";
 
 /**
@@ -54,6 +60,13 @@ async function readD1(env: DispatchEnv, slug: string): Promise<ApiRecord | null>
   const row = await env.DB.prepare(`SELECT ${API_COLUMNS} FROM apis WHERE slug = ?`).bind(slug).first();
   if (!row) return null;
   const record = decodeApiRow(row as Record<string, unknown>);
+  const { results: prices } = await env.DB.prepare(
+    "SELECT price_atomic, pay_to, effective_from FROM api_prices WHERE slug = ? ORDER BY effective_from DESC LIMIT 5",
+  )
+    .bind(slug)
+    .all<{ price_atomic: number; pay_to: string; effective_from: number }>();
+  const since = Date.now() - EARLIER_PRICES_WINDOW_SECONDS * 1000;
+  record.earlierPrices = earlierPricesFrom(prices).filter((price) => price.until > since);
   // Only known APIs are written to KV: unknown slugs must not let callers fill the cache.
   await env.CACHE.put(apiCacheKey(slug), JSON.stringify(record), { expirationTtl: KV_TTL_SECONDS });
   return record;

@@ -32,7 +32,7 @@ export async function reconcileUnknownPayments(env: DispatchEnv, limit = 50): Pr
   for (const row of results) {
     const ledger = env.PAYER_LEDGER.get(env.PAYER_LEDGER.idFromName(row.payer.toLowerCase()));
     const record = (await ledger.find(row.nonce)) as PaymentRecord | null;
-    if (!record || record.state !== "unknown") continue;
+    if (record?.state !== "unknown") continue;
     const outcome = await resolve(
       env,
       rpcUrl,

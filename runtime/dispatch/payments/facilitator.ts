@@ -34,8 +34,28 @@ export function facilitatorFor(config: PaymentConfig, trace: FacilitatorTrace): 
     }
   };
   return {
-    verify: (payload, requirements) => observe("verify", () => entry.client.verify(payload, requirements)),
-    settle: (payload, requirements) => observe("settle", () => entry.client.settle(payload, requirements)),
+    verify: (payload, requirements) =>
+      observe("verify", () =>
+        entry.client.verify(payload, requirements).catch((error: unknown) => {
+          const refusal = requestRefusal(error);
+          if (!refusal) throw error;
+          return { isValid: false, invalidReason: "invalid_payment_payload", invalidMessage: refusal };
+        }),
+      ),
+    settle: (payload, requirements) =>
+      observe("settle", () =>
+        entry.client.settle(payload, requirements).catch((error: unknown) => {
+          const refusal = requestRefusal(error);
+          if (!refusal) throw error;
+          return {
+            success: false,
+            errorReason: "invalid_payment_payload",
+            errorMessage: refusal,
+            transaction: "",
+            network: requirements.network,
+          };
+        }),
+      ),
     getSupported: () =>
       observe("supported", () => {
         const now = Date.now();
@@ -49,6 +69,16 @@ export function facilitatorFor(config: PaymentConfig, trace: FacilitatorTrace): 
         return entry.supported.value;
       }),
   };
+}
+
+/**
+ * A facilitator that answers 4xx refused the payment itself (a malformed payload), not a fault of
+ * the facilitator: that is the caller's 402, not a 502. Returns its reason, or undefined.
+ */
+function requestRefusal(error: unknown): string | undefined {
+  const message = error instanceof Error ? error.message : String(error);
+  if (!/\(4\d\d\)/.test(message)) return undefined;
+  return /"reason":"([^"]+)"/.exec(message)?.[1] ?? message;
 }
 
 function sharedClient(config: PaymentConfig) {

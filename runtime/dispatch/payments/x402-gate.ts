@@ -2,30 +2,34 @@ import { type RouteConfig, x402HTTPResourceServer, x402ResourceServer } from "@x
 import { ExactEvmScheme } from "@x402/evm/exact/server";
 import { bazaarResourceServerExtension } from "@x402/extensions/bazaar";
 import { paymentMiddlewareFromHTTPServer } from "@x402/hono";
-import type { Context } from "hono";
+import { type Context, Hono } from "hono";
 import { errorResponse } from "../../shared/http-error.ts";
 import type { ApiRecord } from "../api-record.ts";
 import type { DispatchEnv } from "../env.ts";
 import { facilitatorFor } from "./facilitator.ts";
+import { inspectPayment } from "./inspect-payment.ts";
 import { PaidCall } from "./paid-call.ts";
-import { paymentConfig } from "./payment-config.ts";
+import { type PaymentConfig, paymentConfig } from "./payment-config.ts";
+import { withCodedReason, withReason } from "./refusal.ts";
 import { routeConfigFor } from "./route-config.ts";
 
 /** Payment headers larger than this are refused before any decoding (a real one is ~1 KB). */
 export const MAX_PAYMENT_HEADER_BYTES = 16 * 1024;
+const PAYMENT_HEADERS = ["payment-signature", "x-payment"];
 
 /**
  * The x402 gate (@x402/hono, not a re-implementation): unpaid → 402 with this API's requirements;
  * paid → verify, claim in the payer ledger, run the creator once, settle if it succeeded.
- * The middleware is assembled per request because price and payTo come from the API's row.
+ * Assembled per request, because price and payTo come from the API's row.
  */
 export async function chargeFor(
   c: Context<{ Bindings: DispatchEnv }>,
   api: ApiRecord,
   serve: () => Promise<Response>,
 ): Promise<Response> {
-  const header = c.req.header("payment-signature") ?? c.req.header("x-payment") ?? "";
-  if (header.length > MAX_PAYMENT_HEADER_BYTES) {
+  const header = c.req.header("payment-signature") ?? "";
+  const legacy = c.req.header("x-payment") ?? "";
+  if (Math.max(header.length, legacy.length) > MAX_PAYMENT_HEADER_BYTES) {
     return errorResponse(
       400,
       "payment_header_too_large",
@@ -33,7 +37,37 @@ export async function chargeFor(
     );
   }
   const config = paymentConfig(c.env);
-  const call = new PaidCall(c.env, api);
+  const inspection = header
+    ? inspectPayment(header, expectedTerms(api, config), api.earlierPrices)
+    : undefined;
+  // A quote paid just before a price change is honoured at the price it was quoted.
+  const priced =
+    inspection?.ok && inspection.honouredPrice
+      ? { ...api, priceAtomic: inspection.honouredPrice.amount, payTo: inspection.honouredPrice.payTo }
+      : api;
+  const call = new PaidCall(c.env, priced);
+  const gate = await assembleGate(c, priced, config, call, serve);
+  if (!gate)
+    return call.finish(
+      errorResponse(502, "facilitator_unavailable", "the payment facilitator cannot be reached"),
+    );
+  if (inspection && !inspection.ok) {
+    // Refused before anything is verified: answer the standard 402 quote, with the precise reason.
+    const quote = await gate.fetch(withoutPaymentHeaders(c.req.raw), c.env, c.executionCtx);
+    return withReason(quote, inspection.code, inspection.message);
+  }
+  const response = await gate.fetch(c.req.raw, c.env, c.executionCtx);
+  return withCodedReason(await call.finish(response));
+}
+
+/** A one-request Hono app: the x402 middleware in front of the creator call. */
+async function assembleGate(
+  c: Context<{ Bindings: DispatchEnv }>,
+  api: ApiRecord,
+  config: PaymentConfig,
+  call: PaidCall,
+  serve: () => Promise<Response>,
+): Promise<Hono<{ Bindings: DispatchEnv }> | undefined> {
   const server = new x402ResourceServer(facilitatorFor(config, call.trace));
   server.register(config.network, new ExactEvmScheme());
   server.registerExtension(bazaarResourceServerExtension);
@@ -41,9 +75,7 @@ export async function chargeFor(
   try {
     await server.initialize();
   } catch {
-    return call.finish(
-      errorResponse(502, "facilitator_unavailable", "the payment facilitator cannot be reached"),
-    );
+    return undefined;
   }
   const resourceUrl = new URL(c.req.url);
   resourceUrl.search = "";
@@ -59,8 +91,26 @@ export async function chargeFor(
   // ajv on every request, and ajv compiles validators with `new Function`, which workerd forbids.
   // route-config.test.ts validates the same declaration in Node instead.
   routes["*"].extensions = extensions;
-  const returned = await middleware(c, async () => {
-    c.res = await call.serve(serve);
-  });
-  return call.finish(returned instanceof Response ? returned : c.res);
+  const gate = new Hono<{ Bindings: DispatchEnv }>();
+  gate.use(middleware);
+  gate.all("*", () => call.serve(serve));
+  return gate;
+}
+
+function expectedTerms(api: ApiRecord, config: PaymentConfig) {
+  return {
+    scheme: "exact",
+    network: config.network,
+    asset: config.asset,
+    amount: api.priceAtomic,
+    payTo: api.payTo,
+    maxTimeoutSeconds: config.maxTimeoutSeconds,
+    extra: { name: config.assetName, version: config.assetVersion },
+  };
+}
+
+function withoutPaymentHeaders(request: Request): Request {
+  const headers = new Headers(request.headers);
+  for (const name of PAYMENT_HEADERS) headers.delete(name);
+  return new Request(request.url, { method: request.method, headers });
 }

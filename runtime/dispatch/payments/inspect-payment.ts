@@ -1,0 +1,154 @@
+/** What a payment must match: the requirements this API quotes now (or quoted recently). */
+export interface ExpectedTerms {
+  scheme: string;
+  network: string;
+  asset: string;
+  amount: string;
+  payTo: string;
+  maxTimeoutSeconds: number;
+  extra: Record<string, unknown>;
+}
+
+/** A price this API charged before the current one, honoured for quotes made until `until` (ms). */
+export interface EarlierPrice {
+  amount: string;
+  payTo: string;
+  until: number;
+}
+
+export type Inspection =
+  | { ok: true; honouredPrice?: { amount: string; payTo: string } }
+  | { ok: false; code: string; message: string };
+
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+const UINT = /^\d{1,78}$/;
+const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
+// 65-byte ECDSA signatures, or longer smart-wallet signatures (EIP-1271/6492), as even-length hex.
+const SIGNATURE = /^0x(?:[0-9a-fA-F]{2}){65,}$/;
+
+/**
+ * Checks a PAYMENT-SIGNATURE header before anything is verified, so every refusal names exactly
+ * what is wrong (x402 itself would answer "Payment required" or a facilitator error for most).
+ */
+export function inspectPayment(
+  header: string,
+  expected: ExpectedTerms,
+  earlierPrices: readonly EarlierPrice[],
+  now = Date.now(),
+): Inspection {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(
+      new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(base64ToBytes(header)),
+    );
+  } catch {
+    return refuse("invalid_payment_header", "the PAYMENT-SIGNATURE header is not base64-encoded JSON");
+  }
+  if (typeof decoded !== "object" || decoded === null || Array.isArray(decoded)) {
+    return refuse("invalid_payment_payload", "the payment must be a JSON object (an x402 PaymentPayload)");
+  }
+  const payload = decoded as Record<string, unknown>;
+  if (payload.x402Version !== 2) {
+    return refuse(
+      "unsupported_x402_version",
+      `this gateway speaks x402 version 2, the payment says ${JSON.stringify(payload.x402Version)}`,
+    );
+  }
+  const accepted = payload.accepted as Record<string, unknown> | undefined;
+  if (typeof accepted !== "object" || accepted === null) {
+    return refuse(
+      "invalid_payment_payload",
+      "the payment does not say which requirements it accepted (`accepted`)",
+    );
+  }
+  const fieldProblem = checkAuthorization(payload.payload);
+  if (fieldProblem) return fieldProblem;
+  return checkTerms(accepted, expected, earlierPrices, now);
+}
+
+function checkAuthorization(inner: unknown): Inspection | undefined {
+  const body = (inner ?? {}) as { authorization?: Record<string, unknown>; signature?: unknown };
+  const authorization = body.authorization;
+  if (typeof authorization !== "object" || authorization === null) {
+    return refuse(
+      "missing_authorization",
+      "the payment carries no EIP-3009 authorization (payload.authorization)",
+    );
+  }
+  const checks: Array<[string, RegExp, string]> = [
+    ["from", ADDRESS, "a 0x address"],
+    ["to", ADDRESS, "a 0x address"],
+    ["value", UINT, "a decimal string of token units"],
+    ["validAfter", UINT, "a decimal unix time"],
+    ["validBefore", UINT, "a decimal unix time"],
+    ["nonce", BYTES32, "0x and 32 bytes of hex"],
+  ];
+  for (const [field, pattern, shape] of checks) {
+    if (typeof authorization[field] !== "string" || !pattern.test(authorization[field] as string)) {
+      return refuse(`invalid_authorization_${snake(field)}`, `authorization.${field} must be ${shape}`);
+    }
+  }
+  if (typeof body.signature !== "string" || !SIGNATURE.test(body.signature)) {
+    return refuse(
+      "invalid_signature_format",
+      "payload.signature must be a hex signature of at least 65 bytes",
+    );
+  }
+  return undefined;
+}
+
+function checkTerms(
+  accepted: Record<string, unknown>,
+  expected: ExpectedTerms,
+  earlierPrices: readonly EarlierPrice[],
+  now: number,
+): Inspection {
+  for (const field of ["scheme", "network", "asset"] as const) {
+    if (!same(accepted[field], expected[field])) {
+      return refuse(
+        `requirements_mismatch_${field}`,
+        `this API is paid with ${field} ${expected[field]}, the payment uses ${String(accepted[field])}`,
+      );
+    }
+  }
+  if (same(accepted.amount, expected.amount) && same(accepted.payTo, expected.payTo)) return { ok: true };
+  const earlier = earlierPrices.find(
+    (price) => same(accepted.amount, price.amount) && same(accepted.payTo, price.payTo),
+  );
+  if (earlier && earlier.until + expected.maxTimeoutSeconds * 1000 > now) {
+    return { ok: true, honouredPrice: { amount: earlier.amount, payTo: earlier.payTo } };
+  }
+  if (earlier) {
+    return refuse(
+      "price_changed",
+      `the API's price changed to ${expected.amount} token units; the quote for ${earlier.amount} has expired`,
+    );
+  }
+  if (!same(accepted.payTo, expected.payTo)) {
+    return refuse(
+      "requirements_mismatch_pay_to",
+      `this API is paid to ${expected.payTo}, the payment is for ${String(accepted.payTo)}`,
+    );
+  }
+  return refuse(
+    "requirements_mismatch_amount",
+    `this API costs ${expected.amount} token units, the payment offers ${String(accepted.amount)}`,
+  );
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return typeof a === typeof b && String(a).toLowerCase() === String(b).toLowerCase();
+}
+
+function refuse(code: string, message: string): Inspection {
+  return { ok: false, code, message };
+}
+
+function snake(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}
+
+function base64ToBytes(text: string): Uint8Array {
+  const binary = atob(text.trim());
+  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+}
