@@ -28,6 +28,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "resolve payments whose settlement outcome is unknown",
     load: async () => (await import("./commands/reconcile.ts")).runReconcile,
   },
+  withdraw: {
+    summary: "pay out an API's revenue split to its creator",
+    load: async () => (await import("./commands/withdraw.ts")).runWithdraw,
+  },
   plan: {
     summary: "offline preview of what `pulumi up` would declare",
     load: async () => (await import("./commands/plan.ts")).runPlan,

@@ -1,7 +1,12 @@
 import type { Miniflare } from "miniflare";
 import { buildApi } from "../core/build/build-api.ts";
 import type { BuiltApi } from "../core/build/types.ts";
-import { registerApiStatements, retireApiStatement, type SqlStatement } from "../core/catalog/api-row.ts";
+import {
+  registerApiStatements,
+  retireApiStatement,
+  type SplitRecord,
+  type SqlStatement,
+} from "../core/catalog/api-row.ts";
 import type { LoadedApi } from "../core/manifest/load.ts";
 import type { LocalScript } from "../runtime/local-namespace/rpc.ts";
 import { apiCacheKey } from "../runtime/shared/cache-keys.ts";
@@ -10,7 +15,7 @@ import { apiCacheKey } from "../runtime/shared/cache-keys.ts";
 export async function publishApis(
   mf: Miniflare,
   apis: readonly LoadedApi[],
-  payToFor: (api: LoadedApi) => string,
+  payments: { payToFor: (api: LoadedApi) => string; splitFor: (api: LoadedApi) => SplitRecord },
 ): Promise<BuiltApi[]> {
   const built = await Promise.all(apis.map((api) => buildApi(api)));
   const db = await mf.getD1Database("DB", "dispatch");
@@ -37,7 +42,11 @@ export async function publishApis(
     });
     if (!upload.ok)
       throw new Error(`uploading ${api.slug} to the local namespace failed: ${await upload.text()}`);
-    await runStatements(db, registerApiStatements(api, payToFor(apis[index]!), now));
+    const loaded = apis[index]!;
+    await runStatements(
+      db,
+      registerApiStatements(api, payments.payToFor(loaded), now, payments.splitFor(loaded)),
+    );
     await cache.delete(apiCacheKey(api.slug));
   }
   await retireMissing(

@@ -12,6 +12,7 @@ import { readMigrations } from "../core/migrations/read-migrations.ts";
 import { startFacilitator } from "../facilitator/server.ts";
 import { type DevFile, writeDevFile } from "./dev-file.ts";
 import { FIXTURE_HOST, type FixtureUpstream, startFixtureUpstream } from "./fixture-upstream.ts";
+import { knownCreators, LOCAL_PLATFORM_WALLET, prepareLocalSplits, readFeeSettings } from "./local-splits.ts";
 import { gatewayUrl, startWorkerd } from "./miniflare.ts";
 import { localDir, REPO_ROOT } from "./paths.ts";
 import { bundlePlatformWorkers } from "./platform-workers.ts";
@@ -101,6 +102,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       chainId: chain.chainId,
       privateKey: chain.facilitator.privateKey,
     });
+    const splits = await prepareLocalSplits(chain, readFeeSettings(root, stack), `${dir}/artifacts`);
     let facilitatorRunning = true;
     const stopFacilitator = async () => {
       if (!facilitatorRunning) return;
@@ -128,6 +130,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         FACILITATOR_TIMEOUT_MS: "5000",
         RPC_URL: chain.rpcUrl,
         ADMIN_TOKEN: adminToken,
+        AUTH_SECRET: randomBytes(32).toString("hex"),
+        PLATFORM_WALLET: LOCAL_PLATFORM_WALLET.address,
         ...options.dispatchVars,
       },
       resolveOverrides: { ...overridesFor(fixture), ...options.extraResolveOverrides },
@@ -139,13 +143,24 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       readMigrations(`${REPO_ROOT}/runtime/migrations`),
     );
     const url = await gatewayUrl(mf);
-    const payToFor = (api: LoadedApi) => api.manifest.owner;
     const publish = async (apis: readonly LoadedApi[]) => {
-      const built = await publishApis(mf, apis, payToFor);
+      // Each API is paid to its own split (creator share + platform fee), predicted before it exists.
+      const payTo = new Map(
+        await Promise.all(apis.map(async (api) => [api, await splits.payToFor(api)] as const)),
+      );
+      const payToFor = (api: LoadedApi) => payTo.get(api)!;
+      const built = await publishApis(mf, apis, { payToFor, splitFor: splits.recordFor });
       const devFile = {
         ...devFileFor(url, stack, built, payToFor, apis),
         ...chainFields(chain, facilitator.url),
         admin: { token: adminToken },
+        platform: {
+          wallet: LOCAL_PLATFORM_WALLET.address,
+          ...splits.fees,
+          splitter: splits.splitter.kind,
+          splitFactory: splits.factory,
+        },
+        creators: knownCreators(apis),
       };
       writeDevFile(`${dir}/dev.json`, devFile);
       return { built, devFile };

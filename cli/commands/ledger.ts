@@ -1,15 +1,19 @@
-import { type Address, createPublicClient, http, parseAbiItem } from "viem";
+import { type Address, createPublicClient, erc20Abi, http, parseAbiItem } from "viem";
 import { formatUsd } from "../../core/price.ts";
+import { checkSplitConsistency } from "../../splits/consistency.ts";
 import { parseCommandArgs } from "../args.ts";
-import { adminFetch, type DevSettings, requireDevSettings } from "../dev-settings.ts";
+import { adminFetch, requireDevSettings } from "../dev-settings.ts";
+import { type GatewayCatalog, readCatalog } from "../gateway-catalog.ts";
 import { out, say } from "../output.ts";
+import { splitterFor } from "../splitter-for.ts";
 
 const TRANSFER = parseAbiItem("event Transfer(address indexed from, address indexed to, uint256 value)");
 
 const HELP = `Usage: 402claw ledger [--no-check]
 
-Sums the marketplace's payments per API (settled, failed, unknown) from D1, then checks that the
-settled sum per payTo equals the tokens that actually reached that address on the chain.
+Sums the marketplace's payments per API (settled, failed, unknown) from D1, then checks each API
+against the chain: settled payments in the ledger = tokens received by the API's split = creator
+payouts + platform payouts + balance still in the split (± the splitter's rounding dust).
 Exit 1 when they disagree. Uses the running local marketplace (.local/dev.json).`;
 
 interface LedgerLine {
@@ -35,37 +39,52 @@ export async function runLedger(argv: string[]): Promise<number> {
     );
   }
   if (values["no-check"]) return 0;
-  const problems = await checkAgainstChain(settings, lines);
+  const catalog = await readCatalog(settings.gateway);
+  const dust = (await splitterFor(catalog.payment.network, settings, settings.rpc)).dustTolerance;
+  const problems = await checkAgainstChain(settings.rpc, catalog, lines, dust);
   for (const problem of problems) say(problem);
-  say(
-    problems.length
-      ? "ledger and chain DISAGREE"
-      : "ledger agrees with the chain: settled sum per payTo = tokens received",
-  );
+  say(problems.length ? "ledger and chain DISAGREE" : "ledger agrees with the chain for every API's split");
   return problems.length ? 1 : 0;
 }
 
-/** Settled sum per payTo in the ledger vs the token transfers into that address on chain. */
-async function checkAgainstChain(settings: DevSettings, lines: readonly LedgerLine[]): Promise<string[]> {
-  const settled = new Map<string, bigint>();
-  for (const line of lines) {
-    if (line.state !== "settled") continue;
-    const key = line.payTo.toLowerCase();
-    settled.set(key, (settled.get(key) ?? 0n) + BigInt(line.amount));
-  }
-  const client = createPublicClient({ transport: http(settings.rpc) });
+/** Per API: the ledger's settled sum vs what the split received, paid out and still holds on chain. */
+async function checkAgainstChain(
+  rpc: string,
+  catalog: GatewayCatalog,
+  lines: readonly LedgerLine[],
+  dust: bigint,
+): Promise<string[]> {
+  const client = createPublicClient({ transport: http(rpc) });
+  const asset = catalog.payment.asset;
+  const sum = async (args: { from?: Address; to?: Address }) =>
+    (await client.getLogs({ address: asset, event: TRANSFER, args, fromBlock: 0n })).reduce(
+      (total, log) => total + (log.args.value ?? 0n),
+      0n,
+    );
   const problems: string[] = [];
-  for (const [payTo, expected] of settled) {
-    const logs = await client.getLogs({
-      address: settings.asset,
-      event: TRANSFER,
-      args: { to: payTo as Address },
-      fromBlock: 0n,
-    });
-    const received = logs.reduce((sum, log) => sum + (log.args.value ?? 0n), 0n);
-    out(`payTo ${payTo}: ledger ${formatUsd(expected)}, chain ${formatUsd(received)}`);
-    if (received !== expected)
-      problems.push(`payTo ${payTo}: ledger says ${expected}, chain received ${received} (token units)`);
+  for (const api of catalog.apis) {
+    const { payTo, creator } = api.split;
+    const settledSum = lines
+      .filter((line) => line.api === api.slug && line.state === "settled")
+      .reduce((total, line) => total + BigInt(line.amount), 0n);
+    const input = {
+      settledSum,
+      receivedBySplit: await sum({ to: payTo }),
+      creatorPaid: await sum({ from: payTo, to: creator }),
+      platformPaid: await sum({ from: payTo, to: catalog.payment.platformWallet }),
+      balanceInSplit: await client.readContract({
+        address: asset,
+        abi: erc20Abi,
+        functionName: "balanceOf",
+        args: [payTo],
+      }),
+      dustTolerance: dust,
+    };
+    const result = checkSplitConsistency(input);
+    out(
+      `${api.slug.padEnd(21)} settled ${formatUsd(input.settledSum)} = received ${formatUsd(input.receivedBySplit)} = creator ${formatUsd(input.creatorPaid)} + platform ${formatUsd(input.platformPaid)} + in split ${formatUsd(input.balanceInSplit)}  ${result.ok ? "ok" : "MISMATCH"}`,
+    );
+    for (const discrepancy of result.discrepancies) problems.push(`${api.slug}: ${discrepancy.message}`);
   }
   return problems;
 }

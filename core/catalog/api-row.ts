@@ -6,8 +6,19 @@ export interface SqlStatement {
   params: Array<string | number | null>;
 }
 
+/** How an API's revenue is split: recorded with the API so stats can show shares. */
+export interface SplitRecord {
+  platformFeeBps: number;
+  kind: "0xsplits-v2" | "local-payment-splitter";
+}
+
 /** Statements that make D1's catalog match a freshly built API (idempotent: safe to re-run). */
-export function registerApiStatements(built: BuiltApi, payTo: string, nowSeconds: number): SqlStatement[] {
+export function registerApiStatements(
+  built: BuiltApi,
+  payTo: string,
+  nowSeconds: number,
+  split?: SplitRecord,
+): SqlStatement[] {
   const m = built.manifest;
   const priceAtomic = Number(built.priceAtomic);
   const outputSchema = built.data
@@ -56,6 +67,14 @@ export function registerApiStatements(built: BuiltApi, payTo: string, nowSeconds
                 AND effective_from = (SELECT MAX(effective_from) FROM api_prices WHERE slug = ?))`,
       params: [m.slug, priceAtomic, payTo, nowSeconds, m.slug, priceAtomic, payTo, m.slug],
     },
+    ...(split
+      ? [
+          {
+            sql: "UPDATE apis SET platform_fee_bps = ?, split_kind = ? WHERE slug = ?",
+            params: [split.platformFeeBps, split.kind, m.slug],
+          },
+        ]
+      : []),
   ];
 }
 

@@ -9,6 +9,8 @@ export const FIELD_FIXES: Record<string, string> = {
   source: "name the data or code file in this folder, e.g. source: data.csv or source: handler.ts",
   settle:
     "use settle: after (default, charge only successful responses) or settle: before (charge first, for side effects)",
+  platformFeeBps:
+    "give the platform's share in basis points within the stack's bounds, e.g. platformFeeBps: 800 (8%), or leave it out",
   limits: "use limits: { cpuMs: 50, ratePerMinute: 600 } with positive integers",
   egress: "list the hostnames the function may call, e.g. egress: [api.example.com]",
   tags: "use a list of short lowercase words, e.g. tags: [geo, reference]",

@@ -66,6 +66,8 @@ export const apiManifestSchema = z
         message: "must be a path inside the API folder (no leading / and no ..)",
       }),
     settle: z.enum(["after", "before"]).default("after"),
+    // A per-API platform fee; the stack's platformFeeBpsMin/Max bound it when the split is resolved.
+    platformFeeBps: z.number().int().min(0).max(10_000).optional(),
     limits: z
       .strictObject({
         cpuMs: z.number().int().min(1).max(30_000).optional(),

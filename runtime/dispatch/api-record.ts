@@ -17,13 +17,15 @@ export interface ApiRecord {
   example: string | null;
   outputSchema: unknown;
   status: "active" | "retired";
+  /** The platform's share of this API's split, in basis points (the creator gets the rest). */
+  platformFeeBps: number;
   /** Recent earlier prices, so a caller who paid a quote just before a change is honoured. */
   earlierPrices: Array<{ amount: string; payTo: string; until: number }>;
 }
 
 /** Columns selected for an ApiRecord; kept next to the decoder so they cannot drift apart. */
 export const API_COLUMNS = `slug, title, description, kind, owner, price_usd, price_atomic, pay_to, worker_name,
-  settle_mode, limits_json, egress_json, tags_json, example, output_schema_json, status`;
+  settle_mode, limits_json, egress_json, tags_json, example, output_schema_json, status, platform_fee_bps`;
 
 /** Decodes a D1 row selected with API_COLUMNS. */
 export function decodeApiRow(row: Record<string, unknown>): ApiRecord {
@@ -44,6 +46,7 @@ export function decodeApiRow(row: Record<string, unknown>): ApiRecord {
     example: row.example == null ? null : String(row.example),
     outputSchema: row.output_schema_json == null ? null : JSON.parse(String(row.output_schema_json)),
     status: row.status === "retired" ? "retired" : "active",
+    platformFeeBps: Number(row.platform_fee_bps ?? 0),
     earlierPrices: [],
   };
 }

@@ -18,7 +18,14 @@ export function createDispatchApp(): Hono<{ Bindings: DispatchEnv }> {
   app.get("/", async (c) => {
     const origin = new URL(c.req.url).origin;
     const entries = catalogEntries(await listApis(c.env), origin);
-    if (wantsJson(c.req.raw)) return c.json({ apis: entries });
+    if (wantsJson(c.req.raw)) {
+      const payment = {
+        network: c.env.X402_NETWORK,
+        asset: c.env.X402_ASSET,
+        platformWallet: c.env.PLATFORM_WALLET,
+      };
+      return c.json({ payment, apis: entries });
+    }
     return c.html(renderCatalogPage(entries, origin));
   });
 

@@ -10,6 +10,8 @@ export interface CatalogEntry {
   tags: string[];
   url: string;
   exampleRequest: string;
+  /** The API's revenue split: public anyway (it is on chain), and what `402claw withdraw` needs. */
+  split: { payTo: string; creator: string; platformFeeBps: number };
 }
 
 /** The example request shown for an API: the creator's own, or a sensible default for its kind. */
@@ -30,6 +32,7 @@ export function catalogEntries(apis: readonly ApiRecord[], origin: string): Cata
     tags: api.tags,
     url: `${origin}/${api.slug}`,
     exampleRequest: exampleRequest(api, origin),
+    split: { payTo: api.payTo, creator: api.owner, platformFeeBps: api.platformFeeBps },
   }));
 }
 

@@ -23,6 +23,8 @@ export interface DispatchEnv {
   CREATOR_TIMEOUT_MS?: string;
   /** Bearer token for /admin endpoints (platform only); unset = no admin endpoints. */
   ADMIN_TOKEN?: string;
+  /** Signs creator sessions after a wallet sign-in (secret). */
+  AUTH_SECRET?: string;
   /** JSON-RPC endpoint of the payment network, for reconciliation against the chain. */
   RPC_URL?: string;
   X402_MAX_TIMEOUT_SECONDS?: string;
