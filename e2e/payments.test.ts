@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   decodePaymentRequiredHeader,
@@ -209,21 +210,23 @@ describe("no charge for a failed response", () => {
 
 describe("settle: before", () => {
   it("settles before the creator runs (after-mode APIs settle after)", async () => {
-    const payTo = payToOf("counted-before");
-    counter.setProbe(() => balanceOf(payTo));
     try {
-      const before = await balanceOf(payTo);
+      const beforeSplit = payToOf("counted-before");
+      counter.setProbe(() => balanceOf(beforeSplit));
+      const before = await balanceOf(beforeSplit);
       const paidBefore = await demoPayerFetch(stack.devFile)(`${stack.url}/counted-before`);
       expect(paidBefore.status).toBe(200);
-      // Seen by the creator while it ran: the payment had already arrived.
+      // Seen while the creator ran: the payment had already reached the API's split.
       expect(counter.probes.at(-1)).toBe(before + 1000n);
 
-      const beforeAfterMode = await balanceOf(payTo);
+      const afterSplit = payToOf("counted");
+      counter.setProbe(() => balanceOf(afterSplit));
+      const beforeAfterMode = await balanceOf(afterSplit);
       const paidAfter = await demoPayerFetch(stack.devFile)(`${stack.url}/counted`);
       expect(paidAfter.status).toBe(200);
       // An after-mode API ran before any money moved.
       expect(counter.probes.at(-1)).toBe(beforeAfterMode);
-      expect(await balanceOf(payTo)).toBe(beforeAfterMode + 1000n);
+      expect(await balanceOf(afterSplit)).toBe(beforeAfterMode + 1000n);
     } finally {
       counter.setProbe(undefined);
     }
@@ -353,5 +356,24 @@ describe("the 402claw CLI against the running marketplace", () => {
     expect(stderr).toContain("ledger agrees with the chain");
     expect(code).toBe(0);
     expect(stdout).toMatch(/world-cities\s+settled\s+1\s+\$0\.001/);
+  });
+});
+
+describe("a price change", () => {
+  it("honours a payment made at the quoted price within its validity window", async () => {
+    const path = "/chemical-elements?filter_symbol=Ne&fields=name";
+    const oldQuote = await signedHeader(path); // signed for $0.0005
+    const manifest = join(project.apisDir, "chemical-elements", "api.yaml");
+    writeFileSync(manifest, readFileSync(manifest, "utf8").replace('price: "$0.0005"', 'price: "$0.0007"'));
+    await stack.reload();
+    // The gateway keeps API metadata in isolate memory for at most MEMORY_TTL_MS (5 s).
+    await new Promise((resolve) => setTimeout(resolve, 5_500));
+    expect((await quote(path)).requirements.amount).toBe("700");
+
+    const before = await balanceOf(payer.address);
+    const paid = await fetch(`${stack.url}${path}`, { headers: { "payment-signature": oldQuote } });
+    expect(paid.status).toBe(200);
+    expect(await paid.json()).toMatchObject({ data: [{ name: "Neon" }] });
+    expect(before - (await balanceOf(payer.address))).toBe(500n);
   });
 });
