@@ -10,7 +10,8 @@ import {
   parseEventLogs,
   publicActions,
 } from "viem";
-import { nonceManager, privateKeyToAccount } from "viem/accounts";
+import { privateKeyToAccount } from "viem/accounts";
+import { createNonceManager, jsonRpc } from "viem/nonce";
 import { caip2, localChain } from "../chain/local-chain.ts";
 import type { FacilitatorConfig } from "./config.ts";
 
@@ -43,7 +44,9 @@ export interface EvmNetwork {
 export function createEvmNetwork(config: FacilitatorConfig, chainId: number, rpcUrl: string): EvmNetwork {
   const chain = localChain(chainId, rpcUrl);
   const transport = http(rpcUrl, { timeout: config.rpcTimeoutMs, retryCount: 1 });
-  const account = privateKeyToAccount(config.privateKey, { nonceManager });
+  // One nonce manager per facilitator, not viem's process-wide one: a facilitator restarted in the
+  // same process against a rebuilt chain must not reuse nonces it counted on the old chain.
+  const account = privateKeyToAccount(config.privateKey, { nonceManager: createNonceManager({ source: jsonRpc() }) });
   const client = createWalletClient({
     account,
     chain,

@@ -101,6 +101,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       rpcUrl: chain.rpcUrl,
       chainId: chain.chainId,
       privateKey: chain.facilitator.privateKey,
+      // anvil mines each transaction at once: poll for receipts far more often than a real chain needs.
+      pollingIntervalMs: 20,
     });
     const splits = await prepareLocalSplits(chain, readFeeSettings(root, stack), `${dir}/artifacts`);
     let facilitatorRunning = true;

@@ -94,6 +94,19 @@ export class PayerLedger extends DurableObject<LedgerEnv> {
     return { ok: true, record: this.find(nonce)! };
   }
 
+  /**
+   * Several consecutive steps in one call (e.g. served, then settling): each is still written in
+   * order before the next, and the caller pays one round trip instead of one per step.
+   */
+  advanceThrough(nonce: string, steps: readonly AdvanceInput[]): AdvanceResult {
+    let result: AdvanceResult = { ok: false, reason: "no steps given" };
+    for (const step of steps) {
+      result = this.advance(nonce, step);
+      if (!result.ok) return result;
+    }
+    return result;
+  }
+
   /** One payment, or null. */
   find(nonce: string): PaymentRecord | null {
     const row = this.sql.exec("SELECT * FROM payments WHERE nonce = ?", nonce).toArray()[0];

@@ -26,6 +26,8 @@ export class PaidCall {
   private claimed = false;
   private state?: PaymentState;
   private ledgerFault?: string;
+  /** What the creator answered, recorded together with `settling` (after-mode APIs). */
+  private served?: { responseStatus: number; latencyMs: number };
   private readonly startedAt = Date.now();
 
   constructor(
@@ -41,7 +43,9 @@ export class PaidCall {
         const refused = await this.claim(paymentPayload);
         if (refused) return refused;
       }
-      return (await this.record({ state: "settling" })) ? undefined : this.ledgerAbort();
+      // served (with the creator's answer) then settling, in one ledger call, before settle is sent.
+      const steps: AdvanceInput[] = this.served ? [{ state: "served", ...this.served }] : [];
+      return (await this.record(...steps, { state: "settling" })) ? undefined : this.ledgerAbort();
     });
     server.onAfterSettle(async ({ result }) => {
       await this.record({
@@ -68,16 +72,16 @@ export class PaidCall {
     });
   }
 
-  /** Runs the creator once for this claimed payment and records what it answered. */
+  /**
+   * Runs the creator once for this claimed payment. Settle-before APIs record its answer now; for
+   * settle-after APIs it is recorded as `served` together with `settling` (a failed answer is
+   * recorded as `failed` when x402 cancels the payment).
+   */
   async serve(run: () => Promise<Response>): Promise<Response> {
     const response = await run();
-    const state: PaymentState = this.api.settleMode === "before" ? "settled" : "served";
-    const recorded = await this.record({
-      state,
-      responseStatus: response.status,
-      latencyMs: Date.now() - this.startedAt,
-    });
-    if (!recorded && state === "served") return this.ledgerUnavailable();
+    const answer = { responseStatus: response.status, latencyMs: Date.now() - this.startedAt };
+    if (this.api.settleMode === "before") await this.record({ state: "settled", ...answer });
+    else this.served = answer;
     return response;
   }
 
@@ -151,12 +155,12 @@ export class PaidCall {
     }
   }
 
-  private async record(input: AdvanceInput): Promise<boolean> {
+  private async record(...steps: AdvanceInput[]): Promise<boolean> {
     if (!this.ledger || !this.nonce || !this.claimed) return false;
     try {
-      const result = await this.ledger.advance(this.nonce, input);
+      const result = await this.ledger.advanceThrough(this.nonce, steps);
       if (!result.ok) throw new Error(result.reason);
-      this.state = input.state;
+      this.state = steps.at(-1)!.state;
       return true;
     } catch (error) {
       this.ledgerFault = error instanceof Error ? error.message : String(error);
