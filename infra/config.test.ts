@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../core/errors.ts";
-import { loadPlatformConfig } from "./config.ts";
+import { checkAdminToken, loadPlatformConfig } from "./config.ts";
 import { readStackConfig } from "./plan/stack-config.ts";
 import { REPO_ROOT } from "./testing/program-fixture.ts";
 
@@ -19,7 +19,12 @@ describe("stack config", () => {
     expect(load({})).toMatchObject({
       network: "eip155:84532",
       resourcePrefix: "402claw-dev",
+      rpcUrl: "https://sepolia.base.org",
       platformFeeBps: 500,
+      platformFeeBpsMin: 100,
+      platformFeeBpsMax: 2000,
+      maxTimeoutSeconds: 60,
+      reconcileCron: "*/5 * * * *",
       protectData: false,
     });
     const prod = readStackConfig(REPO_ROOT, "prod").values;
@@ -27,9 +32,55 @@ describe("stack config", () => {
     expect(config).toMatchObject({
       network: "eip155:8453",
       assetName: "USD Coin",
+      rpcUrl: "https://mainnet.base.org",
       protectData: true,
       rateLimit: { mitigationTimeoutSeconds: 600 },
+      // bounds unset in prod: both equal the stack fee, so no API may deviate
+      platformFeeBpsMin: 500,
+      platformFeeBpsMax: 500,
     });
+  });
+
+  it("defaults the timeout and cron, and the fee bounds to the stack fee", () => {
+    expect(
+      load({
+        "402claw:maxTimeoutSeconds": undefined,
+        "402claw:reconcileCron": undefined,
+        "402claw:platformFeeBpsMin": undefined,
+        "402claw:platformFeeBpsMax": undefined,
+        "402claw:platformFeeBps": "750",
+      }),
+    ).toMatchObject({
+      maxTimeoutSeconds: 60,
+      reconcileCron: "*/5 * * * *",
+      platformFeeBps: 750,
+      platformFeeBpsMin: 750,
+      platformFeeBpsMax: 750,
+    });
+  });
+
+  it("accepts http:// only for a loopback RPC (a team's own node or an anvil fork)", () => {
+    expect(load({ "402claw:rpcUrl": "http://127.0.0.1:8545" }).rpcUrl).toBe("http://127.0.0.1:8545");
+    expect(() => load({ "402claw:rpcUrl": "http://rpc.example.com" })).toThrow(
+      /config 402claw:rpcUrl: must be an https:\/\/ URL/,
+    );
+  });
+
+  it("requires platformFeeBpsMin <= platformFeeBps <= platformFeeBpsMax", () => {
+    expect(() => load({ "402claw:platformFeeBpsMin": "600" })).toThrow(
+      /config 402claw:platformFeeBpsMin: 600 is above the stack fee 402claw:platformFeeBps \(500\)/,
+    );
+    expect(() => load({ "402claw:platformFeeBpsMax": "400" })).toThrow(
+      /config 402claw:platformFeeBpsMax: 400 is below the stack fee 402claw:platformFeeBps \(500\)/,
+    );
+  });
+
+  it("accepts an admin token of 32+ characters and refuses a short one, naming where it came from", () => {
+    expect(() => checkAdminToken(undefined, "402claw:adminToken")).not.toThrow();
+    expect(() => checkAdminToken("a".repeat(64), "402claw:adminToken")).not.toThrow();
+    expect(() => checkAdminToken("hunter2", "ADMIN_TOKEN")).toThrow(
+      /config ADMIN_TOKEN: must be at least 32 characters.*openssl rand -hex 32/,
+    );
   });
 
   it.each([
@@ -47,6 +98,13 @@ describe("stack config", () => {
       /config 402claw:facilitatorUrl: must be an https:\/\/ URL/,
     ],
     ["platformFeeBps", "12000", /config 402claw:platformFeeBps: .*Fix: use whole basis points/],
+    // 0 and 10000 are not splits: one side would get nothing
+    ["platformFeeBps", "0", /config 402claw:platformFeeBps: .*creator and platform both need a share/],
+    ["platformFeeBpsMax", "10000", /config 402claw:platformFeeBpsMax: .*Fix: use whole basis points/],
+    ["rpcUrl", undefined, /config 402claw:rpcUrl: is required\. Fix: .*your own provider/],
+    ["rpcUrl", "sepolia.base.org", /config 402claw:rpcUrl: must be/],
+    ["maxTimeoutSeconds", "5", /config 402claw:maxTimeoutSeconds: .*Fix: use whole seconds from 10 to 3600/],
+    ["reconcileCron", "every 5 minutes", /config 402claw:reconcileCron: must be a five-field cron/],
     ["hostname", "API.example.com", /config 402claw:hostname: must be a lowercase DNS hostname/],
     ["rateLimit", '{"requestsPerPeriod":10,"periodSeconds":7}', /config 402claw:rateLimit.periodSeconds:/],
     ["rateLimit", "not json {", /config 402claw:rateLimit: is not a YAML mapping/],
@@ -70,7 +128,11 @@ describe("stack config", () => {
       /config 402claw:hostnmae: is not a 402claw setting/,
     );
     expect(() =>
-      load({ "cloudflare:apiToken": "[secret]", "402claw:facilitatorAuth": "[secret]" }),
+      load({
+        "cloudflare:apiToken": "[secret]",
+        "402claw:facilitatorAuth": "[secret]",
+        "402claw:adminToken": "[secret]",
+      }),
     ).not.toThrow();
   });
 });

@@ -11,6 +11,25 @@ const address = z
   .refine((value) => isAddress(value, { strict: false }) && getAddress(value) === value, {
     message: "must be an EIP-55 checksummed 0x address",
   });
+// Loopback http is allowed so a team can point preview at its own node or an anvil fork.
+const rpcUrl = z.url({ message: "must be a URL" }).refine(
+  (value) => {
+    if (!URL.canParse(value)) return true; // z.url has reported it
+    const url = new URL(value);
+    return (
+      url.protocol === "https:" ||
+      (url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname))
+    );
+  },
+  { message: "must be an https:// URL (http:// only for 127.0.0.1 or localhost)" },
+);
+// Both recipients of a split need a share: 0 or 10000 bps is not a split (splits/split-terms.ts).
+const feeBps = z.coerce.number().int().min(1).max(9_999);
+// Five-field cron as Cloudflare Cron Triggers accept it (minute hour day month weekday).
+const cron = z
+  .string()
+  .trim()
+  .regex(/^\S+( \S+){4}$/, { message: 'must be a five-field cron expression such as "*/5 * * * *"' });
 const hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
   message: "must be a lowercase DNS hostname such as api.example.com",
 });
@@ -30,8 +49,17 @@ export const platformConfigSchema = z.strictObject({
   assetName: z.string().min(1),
   assetVersion: z.string().min(1),
   facilitatorUrl: z.url({ protocol: /^https$/, message: "must be an https:// URL" }),
-  platformFeeBps: z.coerce.number().int().min(0).max(10_000),
+  /** JSON-RPC endpoint of `network`: split prediction at deploy and the gateway's reconciliation. */
+  rpcUrl,
+  platformFeeBps: feeBps,
+  /** Bounds of a per-API `platformFeeBps` in api.yaml; both default to the stack fee (no overrides). */
+  platformFeeBpsMin: feeBps.optional(),
+  platformFeeBpsMax: feeBps.optional(),
   platformWallet: address,
+  /** How long a quote (and the authorization paying it) stays valid, in seconds. */
+  maxTimeoutSeconds: z.coerce.number().int().min(10).max(3_600).default(60),
+  /** When the gateway's scheduled handler reconciles payments whose outcome is unknown. */
+  reconcileCron: cron.default("*/5 * * * *"),
   maxBodyBytes: z.coerce
     .number()
     .int()
@@ -74,9 +102,14 @@ export const platformConfigSchema = z.strictObject({
   }),
 });
 
-export type PlatformConfig = z.output<typeof platformConfigSchema> & {
+export type PlatformConfig = Omit<
+  z.output<typeof platformConfigSchema>,
+  "platformFeeBpsMin" | "platformFeeBpsMax"
+> & {
   resourcePrefix: string;
   stack: string;
+  platformFeeBpsMin: number;
+  platformFeeBpsMax: number;
 };
 
 const OBJECT_KEYS = ["rateLimit", "egressRateLimit", "waf"] as const;
@@ -88,7 +121,13 @@ const FIXES: Record<string, string> = {
   network: "use eip155:84532 (Base Sepolia) for dev and eip155:8453 (Base) for prod",
   asset: "use the USDC contract of the network (checksummed)",
   facilitatorUrl: "point 402claw:facilitatorUrl at an https x402 facilitator",
-  platformFeeBps: "use whole basis points from 0 to 10000 (500 = 5%)",
+  rpcUrl:
+    "set 402claw:rpcUrl to a JSON-RPC endpoint of the network (your own provider; public: https://sepolia.base.org, https://mainnet.base.org)",
+  platformFeeBps: "use whole basis points from 1 to 9999 (500 = 5%); creator and platform both need a share",
+  platformFeeBpsMin: "use whole basis points from 1 to 9999, at most 402claw:platformFeeBps",
+  platformFeeBpsMax: "use whole basis points from 1 to 9999, at least 402claw:platformFeeBps",
+  maxTimeoutSeconds: "use whole seconds from 10 to 3600",
+  reconcileCron: 'write a cron schedule such as "*/5 * * * *" (every five minutes)',
   platformWallet: "set the platform's checksummed wallet address",
   rateLimit: "see the rateLimit block in Pulumi.dev.yaml (periodSeconds one of 10, 60, 120, 300, 600, 3600)",
   egressRateLimit: "see the egressRateLimit block in Pulumi.dev.yaml (periodSeconds 10 or 60)",
@@ -96,7 +135,9 @@ const FIXES: Record<string, string> = {
 };
 
 /** Settings that are read elsewhere (secrets) and so are not part of the schema. */
-const SECRET_KEYS = ["facilitatorAuth"];
+const SECRET_KEYS = ["facilitatorAuth", "adminToken"];
+/** Shortest admin token accepted: it guards ledger reads and reconciliation on the public gateway. */
+export const MIN_ADMIN_TOKEN_LENGTH = 32;
 
 /**
  * Reads the raw values (`get` returns Pulumi's string form) and validates them; throws
@@ -143,5 +184,43 @@ export function loadPlatformConfig(
       FIXES[top] ?? `set ${CONFIG_NAMESPACE}:${path} in Pulumi.${stack}.yaml`,
     );
   }
-  return { ...parsed.data, resourcePrefix: parsed.data.resourcePrefix ?? `402claw-${stack}`, stack };
+  const { platformFeeBps } = parsed.data;
+  const platformFeeBpsMin = parsed.data.platformFeeBpsMin ?? platformFeeBps;
+  const platformFeeBpsMax = parsed.data.platformFeeBpsMax ?? platformFeeBps;
+  if (platformFeeBpsMin > platformFeeBps) {
+    throw new ConfigError(
+      `${CONFIG_NAMESPACE}:platformFeeBpsMin`,
+      `${platformFeeBpsMin} is above the stack fee 402claw:platformFeeBps (${platformFeeBps})`,
+      FIXES.platformFeeBpsMin!,
+    );
+  }
+  if (platformFeeBpsMax < platformFeeBps) {
+    throw new ConfigError(
+      `${CONFIG_NAMESPACE}:platformFeeBpsMax`,
+      `${platformFeeBpsMax} is below the stack fee 402claw:platformFeeBps (${platformFeeBps})`,
+      FIXES.platformFeeBpsMax!,
+    );
+  }
+  return {
+    ...parsed.data,
+    platformFeeBpsMin,
+    platformFeeBpsMax,
+    resourcePrefix: parsed.data.resourcePrefix ?? `402claw-${stack}`,
+    stack,
+  };
+}
+
+/**
+ * Checks the admin token's plain value (from `402claw:adminToken` or ADMIN_TOKEN) before it is
+ * bound; `source` names where it came from. Unset is fine: the admin endpoints then do not exist.
+ */
+export function checkAdminToken(value: string | undefined, source: string): void {
+  if (value === undefined) return;
+  if (value.length < MIN_ADMIN_TOKEN_LENGTH || /\s/.test(value)) {
+    throw new ConfigError(
+      source,
+      `must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters without spaces`,
+      "generate one with `openssl rand -hex 32` and store it with `pulumi config set --secret 402claw:adminToken`",
+    );
+  }
 }

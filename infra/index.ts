@@ -5,8 +5,9 @@ import { fileURLToPath } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
 import { buildApi } from "../core/build/build-api.ts";
 import { bundleWorker, runtimePath } from "../core/build/bundle.ts";
-import { CONFIG_NAMESPACE, loadPlatformConfig } from "./config.ts";
+import { CONFIG_NAMESPACE, checkAdminToken, loadPlatformConfig } from "./config.ts";
 import { definePlatform } from "./program.ts";
+import { zeroXSplitsPredictor } from "./split-predictor.ts";
 
 const REPO_ROOT = fileURLToPath(new URL("../", import.meta.url));
 
@@ -18,11 +19,19 @@ export default async function main() {
     stack,
     Object.keys(pulumi.runtime.allConfig()),
   );
+  // The stack secret wins; ADMIN_TOKEN (the variable the CLI also reads) serves CI and local shells.
+  const adminSource =
+    settings.get("adminToken") !== undefined ? `${CONFIG_NAMESPACE}:adminToken` : "ADMIN_TOKEN";
+  const adminToken = settings.get("adminToken") ?? process.env.ADMIN_TOKEN;
+  checkAdminToken(adminToken, adminSource);
   return definePlatform({
     stack,
     root: REPO_ROOT,
     config,
     facilitatorAuth: settings.getSecret("facilitatorAuth"),
+    ...(adminToken !== undefined ? { adminToken: pulumi.secret(adminToken) } : {}),
+    // payTo = each API's 0xSplits address, predicted through 402claw:rpcUrl at preview and up.
+    splitPredictor: zeroXSplitsPredictor({ network: config.network, rpcUrl: config.rpcUrl }),
     bundle: (entry) => bundleWorker(runtimePath(entry), { label: `runtime/${entry}` }),
     build: buildApi,
   });

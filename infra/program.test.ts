@@ -1,9 +1,11 @@
 import { execFile } from "node:child_process";
-import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { type Address, keccak256, stringToBytes, zeroAddress } from "viem";
 import { describe, expect, it } from "vitest";
 import type { DeclaredResource } from "./plan/run-under-mocks.ts";
+import { fakeSplitAddress } from "./testing/fake-split-predictor.ts";
 import { REPO_ROOT, runStackIsolated as runStack, scratchRoot } from "./testing/program-fixture.ts";
 
 // Each run is a child process under tsx: Pulumi serialises the dynamic providers while the
@@ -24,6 +26,20 @@ const bindingsOf = (script: DeclaredResource) => {
   return Array.isArray(raw) ? raw : raw.value;
 };
 const binding = (script: DeclaredResource, name: string) => bindingsOf(script).find((b) => b.name === name);
+const DEV_PLATFORM = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+const FX_OWNER = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc";
+/** The split terms the program must hand the predictor for an API (slug, creator, platform, fee). */
+const splitOf = (apiSlug: string, creator: string, platformFeeBps: number, platform = DEV_PLATFORM) =>
+  fakeSplitAddress({
+    apiSlug,
+    creator: creator as Address,
+    platform: platform as Address,
+    platformFeeBps,
+  });
+const withManifestLine = (root: string, slug: string, line: string) => {
+  const manifest = join(root, `stacks/dev/apis/${slug}/api.yaml`);
+  writeFileSync(manifest, `${readFileSync(manifest, "utf8").trimEnd()}\n${line}\n`);
+};
 
 describe("the Pulumi program under mocks: dev", async () => {
   const { resources, outputs } = await runStack(REPO_ROOT, "dev");
@@ -45,7 +61,10 @@ describe("the Pulumi program under mocks: dev", async () => {
     });
     expect(one(resources, "pulumi-nodejs:dynamic/402claw:D1Migrations").inputs).toMatchObject({
       databaseId: "storage-db-uuid",
-      files: ["0001_init.sql"],
+      // every migration the runtime ships, in order (the list grows with the runtime)
+      files: readdirSync(join(REPO_ROOT, "runtime/migrations"))
+        .filter((f) => f.endsWith(".sql"))
+        .sort(),
     });
     expect(only(resources, `${CF}workersRoute:WorkersRoute`)).toEqual([]);
   });
@@ -93,6 +112,27 @@ describe("the Pulumi program under mocks: dev", async () => {
     expect(binding(dispatch, "FACILITATOR_AUTH")).toBeUndefined(); // not configured in dev
   });
 
+  it("gives the gateway what issue 3's reconciliation and quotes need: RPC_URL and the quote timeout", () => {
+    const text = (name: string) =>
+      (binding(dispatch, name) as { type: string; text?: string } | undefined)?.text;
+    expect(binding(dispatch, "RPC_URL")).toEqual({
+      type: "plain_text",
+      name: "RPC_URL",
+      text: "https://sepolia.base.org",
+    });
+    expect(text("X402_MAX_TIMEOUT_SECONDS")).toBe("60");
+    expect(binding(dispatch, "ADMIN_TOKEN")).toBeUndefined(); // no admin token in dev: no admin endpoints
+    expect(Array.isArray(dispatch.inputs.bindings)).toBe(true); // nothing secret, so diffs stay readable
+  });
+
+  it("runs the gateway's scheduled reconciliation on the configured cron", () => {
+    expect(one(resources, `${CF}workersCronTrigger:WorkersCronTrigger`, "gateway-reconcile").inputs).toEqual({
+      accountId: "0".repeat(32),
+      scriptName: "402claw-dev-gateway",
+      schedules: [{ cron: "*/5 * * * *" }],
+    });
+  });
+
   it("gives the outbound worker its per-creator egress rate limit binding", () => {
     expect(outbound.inputs).toMatchObject({
       scriptName: "402claw-dev-outbound",
@@ -128,7 +168,7 @@ describe("the Pulumi program under mocks: dev", async () => {
     expect(expressions[1]).toContain('http.request.uri.path contains "/.env"');
   });
 
-  it("declares one CreatorApi per API folder with price, payTo and wiring", () => {
+  it("declares one CreatorApi per API folder with price, payTo = its split, the split terms and wiring", () => {
     const apis = only(resources, CREATOR_API);
     expect(apis.map((a) => a.name).sort()).toEqual(["chemical-elements", "fx-convert", "world-cities"]);
     const fx = apis.find((a) => a.name === "fx-convert")!;
@@ -137,8 +177,13 @@ describe("the Pulumi program under mocks: dev", async () => {
       apiDir: "stacks/dev/apis/fx-convert",
       price: "$0.002",
       priceAtomic: "2000",
-      owner: "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc",
-      payTo: "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc",
+      owner: FX_OWNER,
+      // the (FAKE) predictor was asked about exactly these terms: creator = owner, stack fee
+      payTo: splitOf("fx-convert", FX_OWNER, 500),
+      splitter: "0xsplits-v2",
+      platformWallet: DEV_PLATFORM,
+      platformFeeBps: 500,
+      creatorShareBps: 9500,
       namespace: "402claw-dev-apis",
       databaseId: "storage-db-uuid",
       bucketName: "402claw-dev-data",
@@ -146,6 +191,10 @@ describe("the Pulumi program under mocks: dev", async () => {
     });
     expect(fx.inputs.contentHash).toMatch(/^[0-9a-f]{64}$/);
     expect(typeof fx.inputs.__provider).toBe("string"); // the serialised provider travels with it
+    // each API has its own split: same wallets and fee, different slug and creator
+    const payTos = apis.map((a) => a.inputs.payTo);
+    expect(new Set(payTos).size).toBe(3);
+    expect(payTos).not.toContain(FX_OWNER);
   });
 
   it("exports the documented stack outputs", () => {
@@ -155,7 +204,14 @@ describe("the Pulumi program under mocks: dev", async () => {
       databaseId: "storage-db-uuid",
       bucketName: "402claw-dev-data",
       kvNamespaceId: "storage-cache-id",
-      apis: { "fx-convert": { kind: "function", price: "$0.002" } },
+      apis: {
+        "fx-convert": {
+          kind: "function",
+          price: "$0.002",
+          payTo: splitOf("fx-convert", FX_OWNER, 500),
+          platformFeeBps: 500,
+        },
+      },
     });
   });
 });
@@ -186,11 +242,46 @@ describe("infra/index.ts, the entry Pulumi runs", () => {
     ).toEqual(["chemical-elements", "fx-convert", "world-cities"]);
     expect(result.resources.filter((r) => r.type === `${CF}workersScript:WorkersScript`)).toHaveLength(2);
   });
+
+  it("predicts each payTo with the 0xSplits factory through 402claw:rpcUrl (a FAKE RPC on 127.0.0.1)", async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["--import", "tsx", join(REPO_ROOT, "infra/testing/run-entry-child.ts")],
+      { cwd: REPO_ROOT, env: { ...process.env, NODE_NO_WARNINGS: "1" }, maxBuffer: 16 * 1024 * 1024 },
+    );
+    const { resources, factoryCalls } = JSON.parse(stdout) as {
+      resources: Array<{ type: string; name: string; payTo?: string }>;
+      factoryCalls: Array<{
+        to: string;
+        recipients: string[];
+        allocations: string[];
+        owner: string;
+        salt: string;
+      }>;
+    };
+    // One predictDeterministicAddress per API, to the v2.2 pull factory, for an immutable 95/5 split.
+    expect(factoryCalls).toHaveLength(3);
+    const fxCall = factoryCalls.find((c) => c.salt === keccak256(stringToBytes("402claw:fx-convert")))!;
+    expect(fxCall).toMatchObject({
+      to: "0x6B9118074aB15142d7524E8c4ea8f62A3Bdb98f1",
+      recipients: [FX_OWNER, DEV_PLATFORM],
+      allocations: ["950000", "50000"],
+      owner: zeroAddress,
+    });
+    // payTo is exactly what the factory answered for that call.
+    const fx = resources.find((r) => r.type === CREATOR_API && r.name === "fx-convert")!;
+    expect(fx.payTo).toMatch(/^0x[0-9a-fA-F]{40}$/);
+    expect(new Set(resources.filter((r) => r.type === CREATOR_API).map((r) => r.payTo)).size).toBe(3);
+  });
 });
 
 describe("the Pulumi program under mocks: prod", async () => {
   const root = scratchRoot();
-  const { resources } = await runStack(root, "prod", { "402claw:facilitatorAuth": "s3cret" });
+  const ADMIN = "a".repeat(64);
+  const { resources } = await runStack(root, "prod", {
+    "402claw:facilitatorAuth": "s3cret",
+    "402claw:adminToken": ADMIN,
+  });
   const dispatch = one(resources, `${CF}workersScript:WorkersScript`, "gateway-script");
 
   it("uses Base mainnet USDC and prod names; no creator APIs yet", () => {
@@ -212,6 +303,15 @@ describe("the Pulumi program under mocks: prod", async () => {
       text: "s3cret",
     });
     expect(Array.isArray(dispatch.inputs.bindings)).toBe(false); // wrapped as a Pulumi secret
+  });
+
+  it("binds the admin token as a secret_text, and Base's RPC for reconciliation", () => {
+    expect(binding(dispatch, "ADMIN_TOKEN")).toEqual({
+      type: "secret_text",
+      name: "ADMIN_TOKEN",
+      text: ADMIN,
+    });
+    expect(binding(dispatch, "RPC_URL")).toMatchObject({ text: "https://mainnet.base.org" });
   });
 });
 
@@ -243,6 +343,46 @@ describe("creator APIs arrive and leave as exactly one resource", () => {
     writeFileSync(manifest, readFileSync(manifest, "utf8").replace('price: "$0.002"', 'price: "free"'));
     await expect(runStack(root, "dev")).rejects.toThrow(
       /stacks\/dev\/apis\/fx-convert\/api.yaml: price: "free" is not a USD price/,
+    );
+  });
+});
+
+describe("per-API platform fee within the stack's bounds", () => {
+  it("an api.yaml platformFeeBps inside [min, max] gives that API its own split terms and address", async () => {
+    const root = scratchRoot();
+    withManifestLine(root, "fx-convert", "platformFeeBps: 1500");
+    const { resources } = await runStack(root, "dev");
+    const apis = only(resources, CREATOR_API);
+    expect(apis.find((a) => a.name === "fx-convert")!.inputs).toMatchObject({
+      payTo: splitOf("fx-convert", FX_OWNER, 1500),
+      platformFeeBps: 1500,
+      creatorShareBps: 8500,
+    });
+    // the others keep the stack fee
+    expect(apis.find((a) => a.name === "world-cities")!.inputs).toMatchObject({ platformFeeBps: 500 });
+  });
+
+  it("a fee outside the bounds fails the program, naming the API file and field", async () => {
+    const root = scratchRoot();
+    withManifestLine(root, "fx-convert", "platformFeeBps: 2500");
+    await expect(runStack(root, "dev")).rejects.toThrow(
+      /stacks\/dev\/apis\/fx-convert\/api.yaml: platformFeeBps: 2500 bps is outside this stack's bounds \[100, 2000\] \(402claw:platformFeeBpsMin\/Max\)/,
+    );
+  });
+
+  it("without bounds no API may deviate from the stack fee", async () => {
+    const root = scratchRoot();
+    const yaml = join(root, "Pulumi.dev.yaml");
+    writeFileSync(yaml, readFileSync(yaml, "utf8").replace(/^ {2}402claw:platformFeeBpsM(in|ax):.*\n/gm, ""));
+    withManifestLine(root, "fx-convert", "platformFeeBps: 600");
+    await expect(runStack(root, "dev")).rejects.toThrow(
+      /api.yaml: platformFeeBps: 600 bps is outside .*\[500, 500\]/,
+    );
+  });
+
+  it("a creator whose wallet is the platform wallet is refused, naming the owner field", async () => {
+    await expect(runStack(scratchRoot(), "dev", { "402claw:platformWallet": FX_OWNER })).rejects.toThrow(
+      /stacks\/dev\/apis\/fx-convert\/api.yaml: owner: the creator wallet .* is the platform wallet/,
     );
   });
 });

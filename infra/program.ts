@@ -7,13 +7,21 @@ import type { PlatformConfig } from "./config.ts";
 import { CreatorApi } from "./creator-api/creator-api.ts";
 import { payToFor } from "./pay-to.ts";
 import { Platform } from "./platform/platform.ts";
+import type { SplitPredictor } from "./split-predictor.ts";
 
-/** What the program needs; `bundle` and `build` are injectable so tests and the plan need no esbuild run. */
+/**
+ * What the program needs; `bundle`, `build` and `splitPredictor` are injectable so tests and the
+ * offline plan need no esbuild run and no RPC.
+ */
 export interface ProgramOptions {
   stack: string;
   root: string;
   config: PlatformConfig;
   facilitatorAuth?: pulumi.Input<string>;
+  /** Bearer token of the gateway's /admin endpoints; unset = those endpoints do not exist. */
+  adminToken?: pulumi.Input<string>;
+  /** Predicts each API's split address (its payTo); production: the 0xSplits factory via rpcUrl. */
+  splitPredictor: SplitPredictor;
   /** Bundles a platform worker entry, given relative to runtime/ (e.g. "dispatch/worker.ts"). */
   bundle: (runtimeEntry: string) => Promise<string>;
   build: (api: LoadedApi) => Promise<BuiltApi>;
@@ -24,6 +32,7 @@ export interface ApiSummary {
   kind: string;
   price: pulumi.Output<string>;
   payTo: pulumi.Output<string>;
+  platformFeeBps: pulumi.Output<number>;
 }
 
 /** Declares the platform and one CreatorApi per `stacks/<stack>/apis/<slug>/`; returns the stack outputs. */
@@ -35,9 +44,12 @@ export async function definePlatform(options: ProgramOptions) {
       `stack '${stack}' has ${errors.length} manifest problem(s):\n${errors.map((error) => `  ${error.message}`).join("\n")}`,
     );
   }
-  // Build everything before declaring anything: a bundling error stops the run with its own
-  // message instead of failing one resource half-way through an update.
-  const builds = await Promise.all(apis.map((api) => options.build(api)));
+  // Build and predict everything before declaring anything: a bundling, fee or RPC error stops the
+  // run with its own message instead of failing one resource half-way through an update.
+  const [builds, payTos] = await Promise.all([
+    Promise.all(apis.map((api) => options.build(api))),
+    Promise.all(apis.map((api) => payToFor(api, config, options.splitPredictor))),
+  ]);
   const [dispatchWorkerContent, outboundWorkerContent] = await Promise.all([
     options.bundle("dispatch/worker.ts"),
     options.bundle("outbound/worker.ts"),
@@ -48,10 +60,12 @@ export async function definePlatform(options: ProgramOptions) {
     outboundWorkerContent,
     migrations: readMigrations(join(root, "runtime/migrations")),
     ...(options.facilitatorAuth !== undefined ? { facilitatorAuth: options.facilitatorAuth } : {}),
+    ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
   });
   const catalog: Record<string, ApiSummary> = {};
   builds.forEach((built, index) => {
     const api = apis[index]!;
+    const split = payTos[index]!;
     const resource = new CreatorApi(
       built.slug,
       {
@@ -66,12 +80,17 @@ export async function definePlatform(options: ProgramOptions) {
         owner: built.manifest.owner,
         price: built.manifest.price,
         priceAtomic: built.priceAtomic.toString(),
-        payTo: payToFor(built.manifest, config),
+        ...split,
         contentHash: built.contentHash,
       },
       { dependsOn: [platform.schema] },
     );
-    catalog[built.slug] = { kind: built.kind, price: resource.price, payTo: resource.payTo };
+    catalog[built.slug] = {
+      kind: built.kind,
+      price: resource.price,
+      payTo: resource.payTo,
+      platformFeeBps: resource.platformFeeBps,
+    };
   });
   return {
     gatewayUrl: platform.gatewayUrl,

@@ -3,24 +3,31 @@ import { bundleWorker, runtimePath } from "../../core/build/bundle.ts";
 import { formatPlan, summarisePlan } from "../../infra/plan/format-plan.ts";
 import { runProgramUnderMocks } from "../../infra/plan/run-under-mocks.ts";
 import { readStackConfig } from "../../infra/plan/stack-config.ts";
+import { offlineSplitPredictor, zeroXSplitsPredictor } from "../../infra/split-predictor.ts";
 import { REPO_ROOT } from "../../local/paths.ts";
 import { parseCommandArgs } from "../args.ts";
 import { out, say } from "../output.ts";
 
-const HELP = `Usage: 402claw plan [--stack dev] [--json]
+const HELP = `Usage: 402claw plan [--stack dev] [--json] [--predict]
 
 Offline preview for reviewers: runs the Pulumi program (infra/index.ts) under Pulumi's mocks with
 the settings of Pulumi.<stack>.yaml and prints every resource \`pulumi up\` would declare (type,
-name, key arguments) and every creator API with its price and payTo. Nothing is contacted: no
-Pulumi CLI, no Cloudflare account, no credentials. Everything is built for real (creator APIs and
-the platform workers), so a build error fails the plan as it would fail the deploy.
+name, key arguments) and every creator API with its price, payTo and revenue split. Nothing is
+contacted: no Pulumi CLI, no Cloudflare account, no credentials. Everything is built for real
+(creator APIs and the platform workers), so a build error fails the plan as it would fail the deploy.
+
+payTo is each API's 0xSplits split address. Predicting it takes one call to the network's split
+factory, so offline the plan prints "<0xSplits split, predicted at deploy>" with the split's terms
+(creator and platform wallets and shares), which is what decides the address. --predict asks the
+stack's 402claw:rpcUrl for the real addresses (the only network use of this command).
 
 Compare the plan of a pull request with main's: a new folder under stacks/<stack>/apis/ is
 exactly one new creator API. Secrets show as [secret]; ids Cloudflare assigns are placeholders.
 
 Options:
   --stack <name>  stack to plan (default dev; reads Pulumi.<name>.yaml and stacks/<name>/apis/)
-  --json          print the plan as JSON (platform resources, creator APIs, outputs)`;
+  --json          print the plan as JSON (platform resources, creator APIs, outputs)
+  --predict       predict each API's split address through 402claw:rpcUrl (needs the network)`;
 
 const PLACEHOLDER_ID = "0".repeat(32);
 
@@ -28,7 +35,11 @@ const PLACEHOLDER_ID = "0".repeat(32);
 export async function runPlan(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(
     argv,
-    { stack: { type: "string", default: "dev" }, json: { type: "boolean", default: false } },
+    {
+      stack: { type: "string", default: "dev" },
+      json: { type: "boolean", default: false },
+      predict: { type: "boolean", default: false },
+    },
     false,
   );
   if (values.help) {
@@ -38,7 +49,15 @@ export async function runPlan(argv: string[]): Promise<number> {
   const stack = values.stack ?? "dev";
   const root = process.env.CLAW_ROOT ?? REPO_ROOT;
   const config = readStackConfig(root, stack);
+  // Offline by default so a plan is reproducible and CI needs no RPC; the terms decide the address.
+  const splitPredictor = values.predict
+    ? zeroXSplitsPredictor({
+        network: config.values["402claw:network"] ?? "",
+        rpcUrl: config.values["402claw:rpcUrl"] ?? "",
+      })
+    : offlineSplitPredictor();
   const { resources, outputs } = await runProgramUnderMocks({
+    splitPredictor,
     root,
     stack,
     values: config.values,
@@ -47,9 +66,15 @@ export async function runPlan(argv: string[]): Promise<number> {
     build: buildApi,
   });
   if (values.json) {
-    out(JSON.stringify({ stack, ...summarisePlan(resources), outputs }, null, 2));
+    out(
+      JSON.stringify(
+        { stack, ...summarisePlan(resources), payToSource: splitPredictor.source, outputs },
+        null,
+        2,
+      ),
+    );
   } else {
-    out(formatPlan(stack, resources, outputs));
+    out(formatPlan(stack, resources, outputs, splitPredictor.source));
   }
   if (
     config.values["402claw:accountId"] === JSON.stringify(PLACEHOLDER_ID) ||

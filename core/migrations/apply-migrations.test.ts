@@ -33,7 +33,7 @@ describe("applyMigrations on real SQLite", () => {
         .prepare("SELECT name FROM d1_migrations")
         .all()
         .map((r) => r.name),
-    ).toEqual(["0001_init.sql"]);
+    ).toEqual(files.map((f) => f.name));
     expect(await applyMigrations(runner, files)).toEqual([]);
     expect(await pendingMigrations(runner, files)).toEqual([]);
   });

@@ -18,6 +18,10 @@ export interface CreatorApiArgs {
   price: string;
   priceAtomic: string;
   payTo: pulumi.Input<string>;
+  splitter: string;
+  platformWallet: string;
+  platformFeeBps: number;
+  creatorShareBps: number;
   contentHash: string;
 }
 
@@ -39,6 +43,8 @@ export class CreatorApi extends pulumi.dynamic.Resource {
   declare readonly slug: pulumi.Output<string>;
   declare readonly price: pulumi.Output<string>;
   declare readonly payTo: pulumi.Output<string>;
+  declare readonly platformFeeBps: pulumi.Output<number>;
+  declare readonly creatorShareBps: pulumi.Output<number>;
   declare readonly contentHash: pulumi.Output<string>;
   declare readonly deployedHash: pulumi.Output<string | null>;
   declare readonly stage: pulumi.Output<DeployStage>;

@@ -19,6 +19,9 @@ const R2_PATH =
   "/accounts/acc123/r2/buckets/claw-dev-data/objects/datasets/world-cities/0123456789abcdef.json";
 
 const built = dataApiFixture();
+// Stands for the API's predicted 0xSplits address (any address; prediction is the program's job).
+const SPLIT = "0x5ab7f1d0D2b2e1F5c5A6e2DC5b9f3a0c1E2D3F40";
+const PLATFORM = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 const inputs: CreatorApiInputs = {
   accountId: ACCOUNT,
   namespace: "claw-dev",
@@ -31,7 +34,11 @@ const inputs: CreatorApiInputs = {
   owner: FIXTURE_OWNER,
   price: "$0.001",
   priceAtomic: "1000",
-  payTo: FIXTURE_OWNER,
+  payTo: SPLIT,
+  splitter: "0xsplits-v2",
+  platformWallet: PLATFORM,
+  platformFeeBps: 500,
+  creatorShareBps: 9500,
   contentHash: built.contentHash,
 };
 const deployed: CreatorApiOutputs = {
@@ -127,11 +134,13 @@ describe("CreatorApi provider: create", () => {
   it("registers with exactly the catalog statements the local stack runs, params as strings", async () => {
     const requests = install();
     await provider().create!(inputs);
-    const expected = registerApiStatements(built, FIXTURE_OWNER, 0);
+    const expected = registerApiStatements(built, SPLIT, 0, { platformFeeBps: 500, kind: "0xsplits-v2" });
     const batch = (requests[2]!.json as { batch: Array<{ sql: string; params: Array<string | null> }> })
       .batch;
     expect(batch.map((s) => s.sql)).toEqual(expected.map((s) => s.sql));
     expect(batch[1]!.params[6]).toBe("1000"); // price_atomic
+    expect(batch[1]!.params[7]).toBe(SPLIT); // pay_to: the split, not the creator's wallet
+    expect(batch.at(-1)!.params).toEqual(["500", "0xsplits-v2", "world-cities"]); // fee and kind for stats
     expect(batch[1]!.params.every((p) => p === null || typeof p === "string")).toBe(true);
   });
 
@@ -240,6 +249,19 @@ describe("CreatorApi provider: diff and update", () => {
     ).toMatchObject({ changes: true, replaces: [] });
   });
 
+  it("a fee change (new split terms) is an in-place update, even while payTo reads the same", async () => {
+    expect(await diff({ platformFeeBps: 1000, creatorShareBps: 9000 })).toMatchObject({
+      changes: true,
+      replaces: [],
+    });
+    expect(await diff({ platformWallet: FIXTURE_OWNER })).toMatchObject({ changes: true, replaces: [] });
+  });
+
+  it("state from before splits (no terms recorded) updates to record them", async () => {
+    const { splitter, platformWallet, platformFeeBps, creatorShareBps, ...old } = deployed;
+    expect(await diff({}, old as CreatorApiOutputs)).toMatchObject({ changes: true, replaces: [] });
+  });
+
   it("a slug change replaces the resource", async () => {
     expect(await diff({ slug: "cities", apiDir: "stacks/dev/apis/cities" })).toMatchObject({
       changes: true,
@@ -341,6 +363,21 @@ describe("CreatorApi provider: check", () => {
     expect(await provider(failing).check!(undefined, inputs)).toEqual({
       failures: [{ property: "price", reason: message }],
     });
+  });
+
+  it("refuses a payTo that is not an address (the offline plan's placeholder never deploys)", async () => {
+    const placeholder = "<0xSplits split, predicted at deploy>";
+    expect((await provider().check!(undefined, { ...inputs, payTo: placeholder })).failures).toEqual([
+      { property: "payTo", reason: `payTo "${placeholder}" is not an address` },
+    ]);
+  });
+
+  it("refuses split shares that do not add up, and a splitter other than 0xSplits", async () => {
+    const failures = async (news: Partial<CreatorApiInputs>) =>
+      (await provider().check!(undefined, { ...inputs, ...news })).failures?.map((f) => f.property);
+    expect(await failures({ platformFeeBps: 1000 })).toEqual(["platformFeeBps"]);
+    expect(await failures({ platformFeeBps: 0, creatorShareBps: 10_000 })).toEqual(["platformFeeBps"]);
+    expect(await failures({ splitter: "local-payment-splitter" })).toEqual(["splitter"]);
   });
 
   it("requires the wiring inputs and a slug that matches its folder", async () => {

@@ -5,7 +5,7 @@
 
 import type * as pulumi from "@pulumi/pulumi";
 import type { BuiltApi } from "../../core/build/types.ts";
-import { registerApiStatements, retireApiStatement } from "../../core/catalog/api-row.ts";
+import { registerApiStatements, retireApiStatement, type SplitRecord } from "../../core/catalog/api-row.ts";
 import { apiCacheKey } from "../../runtime/shared/cache-keys.ts";
 import {
   type CloudflareContext,
@@ -46,6 +46,8 @@ const REQUIRED_INPUTS = [
   "slug",
   "apiDir",
   "payTo",
+  "splitter",
+  "platformWallet",
   "contentHash",
 ] as const;
 // Changing where the worker lives means a new worker: replace (create new, then delete old).
@@ -59,6 +61,10 @@ const UPDATE_ON = [
   "priceAtomic",
   "payTo",
   "apiDir",
+  "splitter",
+  "platformWallet",
+  "platformFeeBps",
+  "creatorShareBps",
 ] as const;
 
 /** Builds the provider; one instance serves every CreatorApi of a stack. */
@@ -111,7 +117,9 @@ export function creatorApiProvider(options: CreatorApiProviderOptions): pulumi.d
         stage = "script uploaded";
       }
       const db = d1HttpRunner(ctx, inputs.accountId, inputs.databaseId);
-      await db.run(registerApiStatements(built, inputs.payTo, Math.floor(Date.now() / 1000)));
+      // The split's fee and kind go with the row so stats can show each side's share.
+      const split = { platformFeeBps: inputs.platformFeeBps, kind: inputs.splitter as SplitRecord["kind"] };
+      await db.run(registerApiStatements(built, inputs.payTo, Math.floor(Date.now() / 1000), split));
       stage = "registered";
       await deleteKvKey(ctx, {
         accountId: inputs.accountId,
@@ -174,6 +182,23 @@ export function creatorApiProvider(options: CreatorApiProviderOptions): pulumi.d
           failures.push({ property: key, reason: `${key} is required` });
       }
       if (failures.length) return { failures };
+      // A placeholder (the offline plan's) or any non-address must never become a live payTo.
+      if (!/^0x[0-9a-fA-F]{40}$/.test(news.payTo)) {
+        failures.push({ property: "payTo", reason: `payTo "${news.payTo}" is not an address` });
+      }
+      if (news.splitter !== "0xsplits-v2") {
+        failures.push({
+          property: "splitter",
+          reason: `splitter "${news.splitter}" is not deployable (0xsplits-v2)`,
+        });
+      }
+      const shares = [news.platformFeeBps, news.creatorShareBps];
+      if (!shares.every((bps) => Number.isInteger(bps) && bps > 0) || shares[0]! + shares[1]! !== 10_000) {
+        failures.push({
+          property: "platformFeeBps",
+          reason: `split shares ${news.creatorShareBps} (creator) + ${news.platformFeeBps} (platform) bps must be positive and add up to 10000`,
+        });
+      }
       const folder = news.apiDir.split("/").pop();
       if (folder !== news.slug) {
         failures.push({

@@ -40,7 +40,11 @@ describe("CreatorApi provider after Pulumi's closure serialisation", () => {
       owner: api.manifest.owner,
       price: api.manifest.price,
       priceAtomic: String(built.priceAtomic),
-      payTo: api.manifest.owner,
+      payTo: "0x5ab7f1d0D2b2e1F5c5A6e2DC5b9f3a0c1E2D3F40", // stands for the predicted split
+      splitter: "0xsplits-v2",
+      platformWallet: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+      platformFeeBps: 500,
+      creatorShareBps: 9500,
       contentHash: built.contentHash,
     };
     const results = await runInProviderHost(
@@ -72,8 +76,17 @@ describe("CreatorApi provider after Pulumi's closure serialisation", () => {
     expect(upload.text).toContain("Content-Type: application/javascript+module");
     // The catalog row landed in a real SQLite catalog through the D1 query shape, typed by affinity.
     const row = db
-      .prepare("SELECT price_atomic, typeof(price_atomic) AS t, status FROM apis WHERE slug = 'fx-convert'")
+      .prepare(
+        "SELECT price_atomic, typeof(price_atomic) AS t, status, pay_to, platform_fee_bps, split_kind FROM apis WHERE slug = 'fx-convert'",
+      )
       .get()!;
-    expect(row).toEqual({ price_atomic: 2000, t: "integer", status: "active" });
+    expect(row).toEqual({
+      price_atomic: 2000,
+      t: "integer",
+      status: "active",
+      pay_to: inputs.payTo,
+      platform_fee_bps: 500,
+      split_kind: "0xsplits-v2",
+    });
   });
 });

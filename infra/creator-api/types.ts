@@ -14,7 +14,13 @@ export interface CreatorApiInputs {
   owner: string;
   price: string;
   priceAtomic: string;
+  /** The API's predicted split address: where callers pay. */
   payTo: string;
+  /** The split behind payTo (recorded so a fee or wallet change shows as an update in a preview). */
+  splitter: string;
+  platformWallet: string;
+  platformFeeBps: number;
+  creatorShareBps: number;
   /** Content hash of the build the program planned; the deploy refuses a different build. */
   contentHash: string;
 }

@@ -10,12 +10,17 @@ export interface PlanLine {
   args: Record<string, string>;
 }
 
-/** The creator APIs of the plan: what callers will pay and to whom. */
+/** The creator APIs of the plan: what callers will pay, to which split, and how it divides. */
 export interface PlannedApi {
   slug: string;
   kind: string;
   price: string;
   payTo: string;
+  splitter: string;
+  creator: string;
+  creatorShareBps: number;
+  platformWallet: string;
+  platformFeeBps: number;
   contentHash: string;
 }
 
@@ -31,6 +36,11 @@ export function summarisePlan(resources: DeclaredResource[]): { platform: PlanLi
         kind: String(inputs.kind),
         price: String(inputs.price),
         payTo: String(inputs.payTo),
+        splitter: String(inputs.splitter),
+        creator: String(inputs.owner),
+        creatorShareBps: Number(inputs.creatorShareBps),
+        platformWallet: String(inputs.platformWallet),
+        platformFeeBps: Number(inputs.platformFeeBps),
         contentHash: String(inputs.contentHash),
       });
     } else if (!resource.type.startsWith("402claw:")) {
@@ -68,6 +78,8 @@ function keyArgs(inputs: Record<string, unknown>): Record<string, string> {
     if (bindings !== inputs.bindings) args.bindings += " [secret]";
   }
   if (Array.isArray(inputs.rules)) args.rules = String(inputs.rules.length);
+  if (Array.isArray(inputs.schedules))
+    args.schedules = inputs.schedules.map((s: { cron: string }) => `"${s.cron}"`).join(",");
   if (Array.isArray(inputs.files)) args.files = inputs.files.join(",");
   if (inputs.compatibilityDate)
     args.compat =
@@ -81,15 +93,18 @@ function unwrapSecret(value: unknown): unknown {
     : value;
 }
 
-/** The plan as text, one resource per line. */
+const percent = (bps: number) => `${(bps / 100).toFixed(2).replace(/\.?0+$/, "")}%`;
+
+/** The plan as text, one resource per line; `payToSource` says how the split addresses were obtained. */
 export function formatPlan(
   stack: string,
   resources: DeclaredResource[],
   outputs: Record<string, unknown>,
+  payToSource?: string,
 ): string {
   const { platform, apis } = summarisePlan(resources);
   const lines = [
-    `Stack '${stack}': what \`pulumi up\` would declare (offline, under mocks: nothing was contacted)`,
+    `Stack '${stack}': what \`pulumi up\` would declare (under mocks: neither Pulumi nor Cloudflare was contacted)`,
     "",
     `Platform (${platform.length} resources)`,
   ];
@@ -103,10 +118,13 @@ export function formatPlan(
   }
   lines.push("", `Creator APIs (${apis.length})`);
   if (!apis.length) lines.push(`  none (add a folder under stacks/${stack}/apis/)`);
+  else if (payToSource)
+    lines.push(`  payTo = each API's own ${apis[0]!.splitter} split; address ${payToSource}`);
   const slugWidth = Math.max(4, ...apis.map((api) => api.slug.length));
   for (const api of apis) {
     lines.push(
       `  ${api.slug.padEnd(slugWidth)}  ${api.kind.padEnd(8)}  ${api.price.padEnd(9)} per call  payTo ${api.payTo}  content ${api.contentHash.slice(0, 12)}`,
+      `  ${"".padEnd(slugWidth)}  split: creator ${api.creator} ${percent(api.creatorShareBps)}, platform ${api.platformWallet} ${percent(api.platformFeeBps)}`,
     );
   }
   lines.push("", "Outputs");

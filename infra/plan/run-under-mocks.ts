@@ -9,7 +9,8 @@ export interface DeclaredResource {
   inputs: Record<string, unknown>;
 }
 
-export interface MockRunOptions extends Pick<ProgramOptions, "root" | "stack" | "bundle" | "build"> {
+export interface MockRunOptions
+  extends Pick<ProgramOptions, "root" | "stack" | "bundle" | "build" | "splitPredictor"> {
   /** Raw config as Pulumi presents it (`402claw:key` → string; mappings as JSON). */
   values: Record<string, string>;
   secretKeys?: string[];
@@ -45,11 +46,15 @@ export async function runProgramUnderMocks(options: MockRunOptions) {
   );
   const settings = new pulumi.Config(CONFIG_NAMESPACE);
   const config = loadPlatformConfig((key) => settings.get(key), options.stack, Object.keys(options.values));
-  const secret = options.values[`${CONFIG_NAMESPACE}:facilitatorAuth`];
+  const secret = (key: string) => {
+    const value = options.values[`${CONFIG_NAMESPACE}:${key}`];
+    return value !== undefined ? { [key]: pulumi.secret(value) } : {};
+  };
   const outputs = await definePlatform({
     ...options,
     config,
-    ...(secret !== undefined ? { facilitatorAuth: pulumi.secret(secret) } : {}),
+    ...secret("facilitatorAuth"),
+    ...secret("adminToken"),
   });
   const resolved = await new Promise<Record<string, unknown>>((resolve) =>
     pulumi.output(outputs).apply((value) => resolve(value as Record<string, unknown>)),

@@ -22,9 +22,14 @@ export interface DispatchWorkerArgs {
   kvNamespaceId: pulumi.Input<string>;
   config: PlatformConfig;
   facilitatorAuth?: pulumi.Input<string>;
+  /** Bearer token of POST /admin/reconcile and GET /admin/ledger; unset = no admin endpoints. */
+  adminToken?: pulumi.Input<string>;
 }
 
-/** The gateway: routing, x402 gate, catalog; owns the payer-ledger Durable Object class. */
+/**
+ * The gateway: routing, x402 gate, catalog; owns the payer-ledger Durable Object class, and on a
+ * cron schedule reconciles payments whose settlement outcome is unknown against the chain.
+ */
 export class DispatchWorker extends pulumi.ComponentResource {
   readonly scriptName: pulumi.Output<string>;
 
@@ -43,6 +48,16 @@ export class DispatchWorker extends pulumi.ComponentResource {
         // The ledger is a SQLite-backed Durable Object class introduced at tag v1.
         migrations: { newTag: "v1", newSqliteClasses: [PAYER_LEDGER_CLASS] },
         observability: { enabled: true },
+      },
+      { parent: this },
+    );
+    // The script's `scheduled` handler reads authorizationState / AuthorizationUsed through RPC_URL.
+    new cloudflare.WorkersCronTrigger(
+      `${name}-reconcile`,
+      {
+        accountId: args.accountId,
+        scriptName: script.scriptName,
+        schedules: [{ cron: args.config.reconcileCron }],
       },
       { parent: this },
     );
@@ -75,8 +90,14 @@ export function dispatchBindings(args: DispatchWorkerArgs): Binding[] {
     plain("PLATFORM_FEE_BPS", String(config.platformFeeBps)),
     plain("PLATFORM_WALLET", config.platformWallet),
     plain("MAX_BODY_BYTES", String(config.maxBodyBytes)),
+    plain("X402_MAX_TIMEOUT_SECONDS", String(config.maxTimeoutSeconds)),
+    // Plain text: visible in the dashboard and state. Use a provider URL whose key is restricted
+    // (or none); the docs say so.
+    plain("RPC_URL", config.rpcUrl),
   ];
   if (args.facilitatorAuth !== undefined)
     bindings.push({ type: "secret_text", name: "FACILITATOR_AUTH", text: args.facilitatorAuth });
+  if (args.adminToken !== undefined)
+    bindings.push({ type: "secret_text", name: "ADMIN_TOKEN", text: args.adminToken });
   return bindings;
 }

@@ -15,6 +15,7 @@ export interface PlatformArgs {
   outboundWorkerContent: pulumi.Input<string>;
   migrations: Migration[];
   facilitatorAuth?: pulumi.Input<string>;
+  adminToken?: pulumi.Input<string>;
 }
 
 /** Everything but the creator APIs: storage, namespace, both platform workers, domain, edge rules, schema. */
@@ -66,6 +67,7 @@ export class Platform extends pulumi.ComponentResource {
         kvNamespaceId: storage.kvNamespaceId,
         config,
         ...(args.facilitatorAuth !== undefined ? { facilitatorAuth: args.facilitatorAuth } : {}),
+        ...(args.adminToken !== undefined ? { adminToken: args.adminToken } : {}),
       },
       // The gateway reads tables the migrations create.
       { parent: this, dependsOn: [this.schema] },

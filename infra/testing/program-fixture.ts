@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { buildApi } from "../../core/build/build-api.ts";
 import { type DeclaredResource, runProgramUnderMocks } from "../plan/run-under-mocks.ts";
 import { readStackConfig } from "../plan/stack-config.ts";
+import { fakeSplitPredictor } from "./fake-split-predictor.ts";
 
 export const REPO_ROOT = join(import.meta.dirname, "../..");
 /** Platform workers are stubbed: these tests are about declarations, not bundles. */
@@ -20,7 +21,10 @@ export function scratchRoot(): string {
   return root;
 }
 
-/** Runs the program for `stack` from `root` with the stack file's config (plus overrides). */
+/**
+ * Runs the program for `stack` from `root` with the stack file's config (plus overrides). Split
+ * addresses come from the FAKE predictor (`fakeSplitAddress(terms)`), so no RPC is needed.
+ */
 export function runStack(root: string, stack: string, overrides: Record<string, string> = {}) {
   const { values, secretKeys } = readStackConfig(root, stack);
   return runProgramUnderMocks({
@@ -30,6 +34,7 @@ export function runStack(root: string, stack: string, overrides: Record<string, 
     secretKeys,
     bundle: stubBundle,
     build: buildApi,
+    splitPredictor: fakeSplitPredictor(),
   });
 }
 
