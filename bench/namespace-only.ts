@@ -2,7 +2,7 @@ import { Log, LogLevel, Miniflare } from "miniflare";
 import { COMPATIBILITY_DATE, PLATFORM_COMPATIBILITY_FLAGS } from "../core/build/compat.ts";
 import type { BuiltApi } from "../core/build/types.ts";
 import { bundlePlatformWorkers } from "../local/platform-workers.ts";
-import type { LocalScript } from "../runtime/local-namespace/rpc.ts";
+import { deployToLocalNamespace } from "../local/publish.ts";
 import type { DirectWorker } from "./direct-worker.ts";
 
 /**
@@ -56,22 +56,7 @@ export async function startNamespaceOnly(api: BuiltApi): Promise<DirectWorker> {
   });
   try {
     await mf.ready;
-    if (api.data) await (await mf.getR2Bucket("DATA", "namespace")).put(api.data.key, api.data.body);
-    const script: LocalScript = {
-      mainModule: api.mainModule,
-      modules: api.modules,
-      compatibilityDate: api.compatibilityDate,
-      compatibilityFlags: api.compatibilityFlags,
-      vars: api.vars,
-      dataBinding: Boolean(api.data),
-      contentHash: api.contentHash,
-    };
-    const namespace = await mf.getWorker("namespace");
-    const upload = await namespace.fetch(`http://namespace/scripts/${api.workerName}`, {
-      method: "PUT",
-      body: JSON.stringify(script),
-    });
-    if (!upload.ok) throw new Error(`uploading ${api.slug} failed: ${await upload.text()}`);
+    await deployToLocalNamespace(mf, api);
     const url = (await mf.unsafeGetDirectURL("front")).origin;
     return { url, stop: () => mf.dispose() };
   } catch (error) {

@@ -32,6 +32,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "pay out an API's revenue split to its creator",
     load: async () => (await import("./commands/withdraw.ts")).runWithdraw,
   },
+  stats: {
+    summary: "your APIs' calls and earnings (signs in with your wallet)",
+    load: async () => (await import("./commands/stats.ts")).runStats,
+  },
+  logs: {
+    summary: "recent paid calls of your API, with --follow",
+    load: async () => (await import("./commands/logs.ts")).runLogs,
+  },
   plan: {
     summary: "offline preview of what `pulumi up` would declare",
     load: async () => (await import("./commands/plan.ts")).runPlan,

@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
@@ -11,12 +10,12 @@ import { type Address, createPublicClient, type Hex, http } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { usdc3009Abi } from "../chain/usdc3009-abi.ts";
 import { createPaymentPayload } from "../facilitator/payment-fixtures.ts";
-import { REPO_ROOT } from "../local/paths.ts";
-import { type LocalStack, startLocalStack } from "../local/stack.ts";
+import type { LocalStack } from "../local/stack.ts";
 import { type CountingServer, startCountingServer } from "./support/counting-server.ts";
 import { type FacilitatorProxy, startFacilitatorProxy } from "./support/facilitator-proxy.ts";
 import { demoPayerFetch } from "./support/pay.ts";
 import { makeTempProject, type TempProject } from "./support/temp-project.ts";
+import { runCli, startTestStack } from "./support/test-stack.ts";
 
 // Money rules on a real chain: real anvil, real EIP-3009 signatures, the project's facilitator,
 // the dispatch worker in workerd. No mocked chain or facilitator.
@@ -30,13 +29,7 @@ beforeAll(async () => {
   project = makeTempProject({ fixtures: ["counted", "counted-before"] });
   counter = await startCountingServer();
   proxy = await startFacilitatorProxy();
-  stack = await startLocalStack({
-    root: project.root,
-    port: 0,
-    chainPort: 0,
-    facilitatorPort: 0,
-    persist: false,
-    localDir: `${project.root}/.local`,
+  stack = await startTestStack(project, {
     // The gateway reaches the facilitator through a fault-injecting proxy (see facilitator-proxy.ts).
     dispatchVars: { FACILITATOR_URL: proxy.url },
     extraResolveOverrides: { "counter.402claw.test": counter.url },
@@ -318,16 +311,7 @@ async function reconcile(): Promise<Array<Record<string, unknown>>> {
 }
 
 describe("the 402claw CLI against the running marketplace", () => {
-  // Async on purpose: the facilitator runs in this process and must keep answering.
-  const cli = (...args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        [join(REPO_ROOT, "bin/402claw.js"), ...args],
-        { env: { ...process.env, CLAW_ROOT: project.root } },
-        (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+  const cli = (...args: string[]) => runCli(project, ...args);
 
   it("`call` pays as the demo wallet, prints the body and a receipt whose transaction is on chain", async () => {
     const { code, stdout, stderr } = await cli(

@@ -1,13 +1,11 @@
-import { execFile } from "node:child_process";
-import { join } from "node:path";
 import { type Address, createPublicClient, http } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { devAccount } from "../chain/accounts.ts";
 import { usdc3009Abi } from "../chain/usdc3009-abi.ts";
-import { REPO_ROOT } from "../local/paths.ts";
-import { type LocalStack, startLocalStack } from "../local/stack.ts";
+import type { LocalStack } from "../local/stack.ts";
 import { demoPayerFetch } from "./support/pay.ts";
 import { makeTempProject, type TempProject } from "./support/temp-project.ts";
+import { runCli, startTestStack } from "./support/test-stack.ts";
 
 // Revenue splits on the real local chain: each API is paid to its own split (the local
 // PaymentSplitter stand-in); creators withdraw their share, the platform's share goes to its wallet.
@@ -20,14 +18,7 @@ const ELEMENTS_OWNER = devAccount(4); // owns chemical-elements ($0.0005)
 
 beforeAll(async () => {
   project = makeTempProject();
-  stack = await startLocalStack({
-    root: project.root,
-    port: 0,
-    chainPort: 0,
-    facilitatorPort: 0,
-    persist: false,
-    localDir: `${project.root}/.local`,
-  });
+  stack = await startTestStack(project);
   platformWallet = (stack.devFile as unknown as { platform: { wallet: Address } }).platform.wallet;
   const pay = demoPayerFetch(stack.devFile);
   for (let call = 0; call < 3; call++)
@@ -50,16 +41,7 @@ const balanceOf = (owner: string) =>
     args: [owner as Address],
   });
 
-// Async on purpose: the facilitator runs in this process and must keep answering.
-const cli = (...args: string[]) =>
-  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      [join(REPO_ROOT, "bin/402claw.js"), ...args],
-      { env: { ...process.env, CLAW_ROOT: project.root } },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+const cli = (...args: string[]) => runCli(project, ...args);
 
 describe("revenue splits", () => {
   it("pays each API to its own split address, not to the creator directly", async () => {

@@ -20,28 +20,10 @@ export async function publishApis(
   const built = await Promise.all(apis.map((api) => buildApi(api)));
   const db = await mf.getD1Database("DB", "dispatch");
   const cache = await mf.getKVNamespace("CACHE", "dispatch");
-  const bucket = await mf.getR2Bucket("DATA", "namespace");
-  const namespace = await mf.getWorker("namespace");
   const now = Math.floor(Date.now() / 1000);
   for (const [index, api] of built.entries()) {
-    // Same order as the Pulumi provider: data first, then code, then the catalog row, then purge.
-    if (api.data)
-      await bucket.put(api.data.key, api.data.body, { httpMetadata: { contentType: api.data.contentType } });
-    const script: LocalScript = {
-      mainModule: api.mainModule,
-      modules: api.modules,
-      compatibilityDate: api.compatibilityDate,
-      compatibilityFlags: api.compatibilityFlags,
-      vars: api.vars,
-      dataBinding: Boolean(api.data),
-      contentHash: api.contentHash,
-    };
-    const upload = await namespace.fetch(`http://namespace/scripts/${api.workerName}`, {
-      method: "PUT",
-      body: JSON.stringify(script),
-    });
-    if (!upload.ok)
-      throw new Error(`uploading ${api.slug} to the local namespace failed: ${await upload.text()}`);
+    // In the Pulumi provider's order: data and code, then the catalog row, then the cache purge.
+    await deployToLocalNamespace(mf, api);
     const loaded = apis[index]!;
     await runStatements(
       db,
@@ -55,6 +37,31 @@ export async function publishApis(
     now,
   );
   return built;
+}
+
+/** Puts a built API's data in R2 and its worker in the local namespace, like the Cloudflare upload. */
+export async function deployToLocalNamespace(mf: Miniflare, api: BuiltApi): Promise<void> {
+  // Same order as the Pulumi provider: data first, so a live worker never points at missing data.
+  if (api.data) {
+    const bucket = await mf.getR2Bucket("DATA", "namespace");
+    await bucket.put(api.data.key, api.data.body, { httpMetadata: { contentType: api.data.contentType } });
+  }
+  const script: LocalScript = {
+    mainModule: api.mainModule,
+    modules: api.modules,
+    compatibilityDate: api.compatibilityDate,
+    compatibilityFlags: api.compatibilityFlags,
+    vars: api.vars,
+    dataBinding: Boolean(api.data),
+    contentHash: api.contentHash,
+  };
+  const namespace = await mf.getWorker("namespace");
+  const upload = await namespace.fetch(`http://namespace/scripts/${api.workerName}`, {
+    method: "PUT",
+    body: JSON.stringify(script),
+  });
+  if (!upload.ok)
+    throw new Error(`uploading ${api.slug} to the local namespace failed: ${await upload.text()}`);
 }
 
 /** APIs registered earlier whose folder is gone are retired (history kept), as `pulumi up` would. */

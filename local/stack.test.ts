@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoPayerFetch } from "../e2e/support/pay.ts";
 import { rawGet } from "../e2e/support/raw-http.ts";
 import { makeTempProject, type TempProject } from "../e2e/support/temp-project.ts";
-import { type LocalStack, startLocalStack } from "./stack.ts";
+import { startTestStack } from "../e2e/support/test-stack.ts";
+import type { LocalStack } from "./stack.ts";
 
 // Dispatch + outbound + namespace stand-in + both templates, in real workerd.
 let project: TempProject;
@@ -11,16 +12,7 @@ let paying: typeof fetch;
 
 beforeAll(async () => {
   project = makeTempProject({ fixtures: ["echo-fetch", "crasher", "sleeper"] });
-  stack = await startLocalStack({
-    root: project.root,
-    port: 0,
-    persist: false,
-    localDir: `${project.root}/.local`,
-    creatorTimeoutMs: 1_500,
-    egressPerMinute: 5,
-    chainPort: 0,
-    facilitatorPort: 0,
-  });
+  stack = await startTestStack(project, { creatorTimeoutMs: 1_500, egressPerMinute: 5 });
   paying = demoPayerFetch(stack.devFile);
 });
 

@@ -6,7 +6,15 @@ import { parseUsdPrice } from "../price.ts";
 /** Slugs become the first path segment and the worker name: lowercase, url-safe, no edge dashes. */
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/;
 /** Paths the dispatch worker answers itself; an API may not shadow them. */
-export const RESERVED_SLUGS = ["health", "catalog", "discovery", "admin", "api", "well-known"] as const;
+export const RESERVED_SLUGS = [
+  "health",
+  "catalog",
+  "discovery",
+  "admin",
+  "api",
+  "well-known",
+  "creators",
+] as const;
 export const MAX_PRICE_ATOMIC = 1_000_000_000n; // $1000: a guard against a misplaced decimal point.
 
 const hostname = z

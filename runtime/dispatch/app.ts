@@ -7,6 +7,7 @@ import { handleApiCall } from "./api-call.ts";
 import { listApis } from "./api-registry.ts";
 import { catalogEntries, wantsJson } from "./catalog.ts";
 import { renderCatalogPage } from "./catalog-page.ts";
+import { creatorRoutes } from "./creators/routes.ts";
 import type { DispatchEnv } from "./env.ts";
 
 /** The gateway: catalog, health, and every `/<slug>/...` call. */
@@ -38,6 +39,9 @@ export function createDispatchApp(): Hono<{ Bindings: DispatchEnv }> {
     if (!isAdmin(c.req.raw, c.env)) return errorResponse(404, "not_found", "no such endpoint");
     return c.json({ lines: await ledgerReport(c.env) });
   });
+
+  // Creator sign-in and private stats; "creators" is a reserved slug, so no API can shadow it.
+  app.route("/creators", creatorRoutes());
 
   app.all("*", (c) => handleApiCall(c));
 

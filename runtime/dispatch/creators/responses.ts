@@ -1,0 +1,88 @@
+import type { PayoutStats, WindowStats } from "./stats-summary.ts";
+
+// The JSON the /creators endpoints answer, in one place so the CLI reads the same shapes the
+// worker writes. Amounts are decimal strings of token units (x402 convention), times unix ms
+// unless named otherwise.
+
+/** `POST /creators/challenge`. */
+export interface ChallengeResponse {
+  message: string;
+  nonce: string;
+  expiresAt: string;
+}
+
+/** `POST /creators/session`. */
+export interface SessionResponse {
+  token: string;
+  address: string;
+  expiresAt: string;
+}
+
+/** One API's private stats. */
+export interface ApiStats {
+  slug: string;
+  title: string;
+  status: string;
+  priceAtomic: string;
+  payTo: string;
+  platformFeeBps: number;
+  windows: Record<WindowName, WindowStats>;
+  payouts: PayoutStats;
+}
+
+/** The windows every stat is given for: the last 24 hours, the last 7 days, and all time. */
+export type WindowName = "last24h" | "last7d" | "allTime";
+
+/** `GET /creators/me/stats`. */
+export interface StatsResponse {
+  address: string;
+  generatedAt: string;
+  apis: ApiStats[];
+}
+
+/** One call in a creator's log. */
+export interface LogLine {
+  id: string;
+  createdAt: number;
+  /** `createdAt` as ISO text. */
+  time: string;
+  payer: string;
+  state: string;
+  responseStatus: number | null;
+  amount: string;
+  latencyMs: number | null;
+  txHash: string | null;
+  error: string | null;
+}
+
+/** `GET /creators/me/logs`: newest first. */
+export interface LogsResponse {
+  slug: string;
+  calls: LogLine[];
+}
+
+/** A payout recorded from the chain; times in unix seconds (the payouts table's unit). */
+export interface PayoutRow {
+  id: number;
+  apiSlug: string;
+  recipient: string;
+  role: "creator" | "platform";
+  amount: string;
+  txHash: string;
+  status: string;
+  createdAt: number;
+  confirmedAt: number | null;
+}
+
+/** A transaction that recorded nothing, and why. */
+export interface SkippedTransaction {
+  txHash: string;
+  reason: string;
+}
+
+/** `POST /creators/me/payouts`: every row the named transactions account for. */
+export interface PayoutsResponse {
+  slug: string;
+  payouts: PayoutRow[];
+  skipped: SkippedTransaction[];
+}
