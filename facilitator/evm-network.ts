@@ -46,7 +46,9 @@ export function createEvmNetwork(config: FacilitatorConfig, chainId: number, rpc
   const transport = http(rpcUrl, { timeout: config.rpcTimeoutMs, retryCount: 1 });
   // One nonce manager per facilitator, not viem's process-wide one: a facilitator restarted in the
   // same process against a rebuilt chain must not reuse nonces it counted on the old chain.
-  const account = privateKeyToAccount(config.privateKey, { nonceManager: createNonceManager({ source: jsonRpc() }) });
+  const account = privateKeyToAccount(config.privateKey, {
+    nonceManager: createNonceManager({ source: jsonRpc() }),
+  });
   const client = createWalletClient({
     account,
     chain,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTempProject, type TempProject } from "../../e2e/support/temp-project.ts";
-import { type LocalStack, startLocalStack } from "../../local/stack.ts";
+import { startTestStack } from "../../e2e/support/test-stack.ts";
+import type { LocalStack } from "../../local/stack.ts";
 import type { AdvanceResult, ClaimInput, ClaimResult, PaymentRecord } from "./payment-state.ts";
 
 // The payer ledger in real workerd (SQLite-backed Durable Object), exported to a real D1.
@@ -32,12 +33,7 @@ const claimFor = (nonce: string, apiSlug = "world-cities"): ClaimInput => ({
 
 beforeAll(async () => {
   project = makeTempProject();
-  stack = await startLocalStack({
-    root: project.root,
-    port: 0,
-    persist: false,
-    localDir: `${project.root}/.local`,
-  });
+  stack = await startTestStack(project);
   const namespace = await stack.mf.getDurableObjectNamespace("PAYER_LEDGER", "dispatch");
   ledger = namespace.get(namespace.idFromName(PAYER.toLowerCase())) as unknown as LedgerStub;
 });
