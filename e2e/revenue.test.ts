@@ -62,6 +62,17 @@ describe("revenue splits", () => {
     // The default platform fee is 1000 bps (10%): 3000 units → 2700 creator, 300 platform.
     expect((await balanceOf(CITIES_OWNER.address)) - creatorBefore).toBe(2_700n);
     expect((await balanceOf(platformWallet)) - platformBefore).toBe(300n);
+    // and a payout row per recipient, read by the gateway from the chain
+    expect(stdout).toContain("recorded 2 payout rows");
+    const { results } = await (await stack.mf.getD1Database("DB", "dispatch"))
+      .prepare(
+        "SELECT role, recipient, amount_atomic FROM payouts WHERE api_slug = 'world-cities' ORDER BY role",
+      )
+      .all();
+    expect(results).toEqual([
+      { role: "creator", recipient: CITIES_OWNER.address, amount_atomic: 2700 },
+      { role: "platform", recipient: platformWallet, amount_atomic: 300 },
+    ]);
   });
 
   it("a second withdraw pays nothing and says so", async () => {

@@ -3,6 +3,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { formatUsd } from "../../core/price.ts";
 import { resolveSplitTerms } from "../../splits/split-terms.ts";
 import { parseCommandArgs } from "../args.ts";
+import { recordPayouts } from "../creator-session.ts";
 import { readDevSettings } from "../dev-settings.ts";
 import { readCatalog } from "../gateway-catalog.ts";
 import { out, say } from "../output.ts";
@@ -77,6 +78,9 @@ export async function runWithdraw(argv: string[]): Promise<number> {
       `${api.slug}: creator ${formatUsd(result.creatorPaid)} → ${creator.address}, platform ${formatUsd(result.platformPaid)} → ${terms.platform}`,
     );
     for (const hash of result.txHashes) out(`  tx ${hash}`);
+    // The gateway records the payout rows from these transactions' on-chain transfers.
+    const recorded = await recordPayouts({ gateway }, key, api.slug, result.txHashes);
+    out(`  recorded ${recorded.payouts.length} payout row${recorded.payouts.length === 1 ? "" : "s"}`);
   }
   return 0;
 }
