@@ -16,7 +16,7 @@ export async function handleApiCall(c: Context<{ Bindings: DispatchEnv }>): Prom
   const env = c.env;
   const path = splitApiPath(request.url);
   if (!path.ok) return errorResponse(path.status, path.code, path.reason);
-  const api = await findApi(env, path.slug);
+  const api = await findApi(env, path.slug, (work) => c.executionCtx.waitUntil(work));
   if (!api)
     return errorResponse(404, "api_not_found", `no API named '${path.slug}' is published here`, {
       api: path.slug,

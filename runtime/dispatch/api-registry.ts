@@ -24,10 +24,15 @@ const memory = new Map<string, Cached<ApiRecord | null>>();
 let catalogCache: Cached<ApiRecord[]> | undefined;
 
 /** An active API by slug, or null; D1 behind KV behind isolate memory. */
-export async function findApi(env: DispatchEnv, slug: string, now = Date.now()): Promise<ApiRecord | null> {
+export async function findApi(
+  env: DispatchEnv,
+  slug: string,
+  waitUntil: (work: Promise<unknown>) => void,
+  now = Date.now(),
+): Promise<ApiRecord | null> {
   const hit = memory.get(slug);
   if (hit && hit.expires > now) return hit.value;
-  const record = (await readKv(env, slug)) ?? (await readD1(env, slug));
+  const record = (await readKv(env, slug)) ?? (await readD1(env, slug, waitUntil));
   const active = record && record.status === "active" ? record : null;
   if (memory.size > 10_000) memory.clear();
   memory.set(slug, { value: active, expires: now + MEMORY_TTL_MS });
@@ -56,7 +61,11 @@ async function readKv(env: DispatchEnv, slug: string): Promise<ApiRecord | null>
   return cached ?? null;
 }
 
-async function readD1(env: DispatchEnv, slug: string): Promise<ApiRecord | null> {
+async function readD1(
+  env: DispatchEnv,
+  slug: string,
+  waitUntil: (work: Promise<unknown>) => void,
+): Promise<ApiRecord | null> {
   const row = await env.DB.prepare(`SELECT ${API_COLUMNS} FROM apis WHERE slug = ?`).bind(slug).first();
   if (!row) return null;
   const record = decodeApiRow(row as Record<string, unknown>);
@@ -68,6 +77,7 @@ async function readD1(env: DispatchEnv, slug: string): Promise<ApiRecord | null>
   const since = Date.now() - EARLIER_PRICES_WINDOW_SECONDS * 1000;
   record.earlierPrices = earlierPricesFrom(prices).filter((price) => price.until > since);
   // Only known APIs are written to KV: unknown slugs must not let callers fill the cache.
-  await env.CACHE.put(apiCacheKey(slug), JSON.stringify(record), { expirationTtl: KV_TTL_SECONDS });
+  // Filling the cache is off the request path: this caller already has what it needs.
+  waitUntil(env.CACHE.put(apiCacheKey(slug), JSON.stringify(record), { expirationTtl: KV_TTL_SECONDS }));
   return record;
 }
