@@ -11,7 +11,7 @@ let stack: LocalStack;
 let paying: typeof fetch;
 
 beforeAll(async () => {
-  project = makeTempProject({ fixtures: ["echo-fetch", "crasher", "sleeper"] });
+  project = makeTempProject({ fixtures: ["echo-fetch", "crasher", "sleeper", "limited"] });
   stack = await startTestStack(project, { creatorTimeoutMs: 1_500, egressPerMinute: 5 });
   paying = demoPayerFetch(stack.devFile);
 });
@@ -31,7 +31,15 @@ describe("catalog and health", () => {
     expect(response.status).toBe(200);
     const { apis } = (await response.json()) as { apis: Array<Record<string, string>> };
     expect(apis.map((api) => api.slug).sort()).toEqual(
-      ["chemical-elements", "crasher", "echo-fetch", "fx-convert", "sleeper", "world-cities"].sort(),
+      [
+        "chemical-elements",
+        "crasher",
+        "echo-fetch",
+        "fx-convert",
+        "limited",
+        "sleeper",
+        "world-cities",
+      ].sort(),
     );
     const cities = apis.find((api) => api.slug === "world-cities")!;
     expect(cities).toMatchObject({ kind: "data", price: "$0.001", title: "World Cities" });
@@ -136,6 +144,16 @@ describe("gateway failures", () => {
     const response = await paid("/sleeper");
     expect(response.status).toBe(502);
     expect(await response.json()).toMatchObject({ error: { code: "creator_timeout", api: "sleeper" } });
+  });
+
+  it("holds an API to its ratePerMinute with a 429 that charges nothing", async () => {
+    expect((await paid("/limited")).status).toBe(200);
+    expect((await paid("/limited")).status).toBe(200);
+    const refused = await paid("/limited");
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("retry-after")).toMatch(/^\d+$/);
+    expect(refused.headers.get("payment-response")).toBeNull();
+    expect(await refused.json()).toMatchObject({ error: { code: "api_rate_limited", api: "limited" } });
   });
 
   it("answers 404 naming an unknown API", async () => {

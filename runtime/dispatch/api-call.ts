@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { errorResponse, HttpError } from "../shared/http-error.ts";
+import { takeApiCall } from "./api-rate-limit.ts";
 import { findApi } from "./api-registry.ts";
 import { DEFAULT_MAX_BODY_BYTES, readBodyWithin } from "./body-limit.ts";
 import type { DispatchEnv } from "./env.ts";
@@ -21,6 +22,20 @@ export async function handleApiCall(c: Context<{ Bindings: DispatchEnv }>): Prom
     return errorResponse(404, "api_not_found", `no API named '${path.slug}' is published here`, {
       api: path.slug,
     });
+  const limit = api.limits.ratePerMinute;
+  // Only calls carrying a payment can run the creator; a 402 quote costs the creator nothing.
+  if (limit && (request.headers.has("payment-signature") || request.headers.has("x-payment"))) {
+    const verdict = takeApiCall(api.slug, limit);
+    if (!verdict.ok) {
+      return errorResponse(
+        429,
+        "api_rate_limited",
+        `API '${api.slug}' accepts at most ${limit} calls per minute; retry in ${verdict.retryAfterSeconds} s (nothing was charged)`,
+        { api: api.slug },
+        { "retry-after": String(verdict.retryAfterSeconds) },
+      );
+    }
+  }
   try {
     const body = await readBodyWithin(request, Number(env.MAX_BODY_BYTES ?? DEFAULT_MAX_BODY_BYTES));
     const serve: ServeCreator = () =>
