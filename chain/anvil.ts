@@ -62,7 +62,18 @@ export async function startAnvil(options: StartAnvilOptions = {}): Promise<Anvil
     env: { ...process.env, NO_COLOR: "1" },
   });
   if (typeof stdio === "number") closeSync(stdio); // the child holds its own copy of the log fd
-  const exited = new Promise<number | null>((res) => child.once("exit", (code) => res(code)));
+  // Other exit handlers (Miniflare's, on SIGINT/SIGTERM) may end this process before an async
+  // stop() runs; this synchronous hook still tells anvil to stop (it saves its state on SIGTERM).
+  const stopOnExit = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+  };
+  process.once("exit", stopOnExit);
+  const exited = new Promise<number | null>((res) =>
+    child.once("exit", (code) => {
+      process.removeListener("exit", stopOnExit);
+      res(code);
+    }),
+  );
   const spawnError = new Promise<Error>((res) => child.once("error", res));
 
   try {

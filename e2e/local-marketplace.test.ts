@@ -118,6 +118,38 @@ describe("npm start", () => {
     );
     await expect(fetch(`${gateway}/health`)).rejects.toThrow();
   });
+
+  it("stops everything when only the npm process is sent SIGTERM, as a service manager would", async () => {
+    const ports = {
+      PORT: String(await freePort()),
+      CHAIN_PORT: String(await freePort()),
+      FACILITATOR_PORT: String(await freePort()),
+    };
+    let log = "";
+    const again = spawn("npm", ["start"], {
+      cwd: REPO_ROOT,
+      env: { ...env(), ...ports },
+      detached: true,
+      stdio: "pipe",
+    });
+    again.stdout?.on("data", (chunk) => (log += chunk));
+    again.stderr?.on("data", (chunk) => (log += chunk));
+    try {
+      await waitFor(
+        () => log.includes("marketplace running at"),
+        90_000,
+        () => log,
+      );
+      process.kill(again.pid!, "SIGTERM"); // the npm process alone, not its group
+      await waitFor(
+        () => !isGroupAlive(again.pid!),
+        20_000,
+        () => execFileSync("ps", ["-o", "pid,args", "-g", String(again.pid)]).toString(),
+      );
+    } finally {
+      if (isGroupAlive(again.pid!)) process.kill(-again.pid!, "SIGKILL");
+    }
+  }, 120_000);
 });
 
 function isGroupAlive(pgid: number): boolean {
