@@ -2,8 +2,8 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../chain/free-port.ts";
 import { REPO_ROOT } from "../local/paths.ts";
-import { freePort } from "./support/free-port.ts";
 import { demoPayerFetch } from "./support/pay.ts";
 import { makeTempProject, type TempProject } from "./support/temp-project.ts";
 

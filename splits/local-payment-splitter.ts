@@ -16,6 +16,9 @@ import { type RevenueSplitter, SplitterError, type WithdrawResult } from "./reve
 import { splitSalt } from "./split-salt.ts";
 import type { SplitTerms } from "./split-terms.ts";
 
+/** PaymentSplitter rounds dues down but keeps the remainder in the split's balance: nothing goes missing. */
+export const LOCAL_SPLIT_DUST = 0n;
+
 export interface LocalPaymentSplitterOptions {
   rpcUrl: string;
   chainId: number;
@@ -118,7 +121,7 @@ export function createLocalPaymentSplitter(options: LocalPaymentSplitterOptions)
   return {
     kind: "local-payment-splitter",
     // PaymentSplitter keeps its rounding dust in its own balance, so nothing goes unaccounted.
-    dustTolerance: 0n,
+    dustTolerance: LOCAL_SPLIT_DUST,
     predictAddress: async (terms) => predict(terms),
     isDeployed,
     ensureDeployed,

@@ -6,7 +6,7 @@ import { DEFAULT_MAX_BODY_BYTES, readBodyWithin } from "./body-limit.ts";
 import type { DispatchEnv } from "./env.ts";
 import { forwardToCreator } from "./forward.ts";
 import { splitApiPath } from "./path-safety.ts";
-import { type ServeCreator, settleCall } from "./payment-gate.ts";
+import { chargeFor } from "./payments/x402-gate.ts";
 
 /**
  * One call to a creator API: safe path → known API → bounded body → payment gate → creator.
@@ -38,9 +38,8 @@ export async function handleApiCall(c: Context<{ Bindings: DispatchEnv }>): Prom
   }
   try {
     const body = await readBodyWithin(request, Number(env.MAX_BODY_BYTES ?? DEFAULT_MAX_BODY_BYTES));
-    const serve: ServeCreator = () =>
-      forwardToCreator(env, request, { api, pathAndQuery: path.rest + path.search, body });
-    return await settleCall(c, api, serve);
+    const serve = () => forwardToCreator(env, request, { api, pathAndQuery: path.rest + path.search, body });
+    return await chargeFor(c, api, serve);
   } catch (error) {
     if (error instanceof HttpError) return error.toResponse();
     throw error;
