@@ -135,7 +135,7 @@ const FIXES: Record<string, string> = {
 };
 
 /** Settings that are read elsewhere (secrets) and so are not part of the schema. */
-const SECRET_KEYS = ["facilitatorAuth", "adminToken"];
+const SECRET_KEYS = ["facilitatorAuth", "adminToken", "authSecret"];
 /** Shortest admin token accepted: it guards ledger reads and reconciliation on the public gateway. */
 export const MIN_ADMIN_TOKEN_LENGTH = 32;
 
@@ -211,16 +211,25 @@ export function loadPlatformConfig(
 }
 
 /**
- * Checks the admin token's plain value (from `402claw:adminToken` or ADMIN_TOKEN) before it is
- * bound; `source` names where it came from. Unset is fine: the admin endpoints then do not exist.
+ * Checks a gateway secret's plain value (from `402claw:<key>` or its environment variable) before
+ * it is bound; `source` names where it came from. Unset is fine: the endpoints it guards are off.
  */
-export function checkAdminToken(value: string | undefined, source: string): void {
+export function checkGatewaySecret(value: string | undefined, source: string, key: GatewaySecret): void {
   if (value === undefined) return;
   if (value.length < MIN_ADMIN_TOKEN_LENGTH || /\s/.test(value)) {
     throw new ConfigError(
       source,
       `must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters without spaces`,
-      "generate one with `openssl rand -hex 32` and store it with `pulumi config set --secret 402claw:adminToken`",
+      `generate one with \`openssl rand -hex 32\` and store it with \`pulumi config set --secret 402claw:${key}\``,
     );
   }
+}
+
+/** Gateway secrets and the environment variable each may come from instead of the stack. */
+export const GATEWAY_SECRETS = { adminToken: "ADMIN_TOKEN", authSecret: "AUTH_SECRET" } as const;
+export type GatewaySecret = keyof typeof GATEWAY_SECRETS;
+
+/** The admin token's check (kept by name: the CLI and docs call it that). */
+export function checkAdminToken(value: string | undefined, source: string): void {
+  checkGatewaySecret(value, source, "adminToken");
 }

@@ -278,9 +278,11 @@ describe("infra/index.ts, the entry Pulumi runs", () => {
 describe("the Pulumi program under mocks: prod", async () => {
   const root = scratchRoot();
   const ADMIN = "a".repeat(64);
+  const AUTH = "b".repeat(64);
   const { resources } = await runStack(root, "prod", {
     "402claw:facilitatorAuth": "s3cret",
     "402claw:adminToken": ADMIN,
+    "402claw:authSecret": AUTH,
   });
   const dispatch = one(resources, `${CF}workersScript:WorkersScript`, "gateway-script");
 
@@ -312,6 +314,14 @@ describe("the Pulumi program under mocks: prod", async () => {
       text: ADMIN,
     });
     expect(binding(dispatch, "RPC_URL")).toMatchObject({ text: "https://mainnet.base.org" });
+  });
+
+  it("binds the creator sign-in secret as a secret_text", () => {
+    expect(binding(dispatch, "AUTH_SECRET")).toEqual({
+      type: "secret_text",
+      name: "AUTH_SECRET",
+      text: AUTH,
+    });
   });
 });
 

@@ -20,6 +20,7 @@ export interface ProgramOptions {
   facilitatorAuth?: pulumi.Input<string>;
   /** Bearer token of the gateway's /admin endpoints; unset = those endpoints do not exist. */
   adminToken?: pulumi.Input<string>;
+  authSecret?: pulumi.Input<string>;
   /** Predicts each API's split address (its payTo); production: the 0xSplits factory via rpcUrl. */
   splitPredictor: SplitPredictor;
   /** Bundles a platform worker entry, given relative to runtime/ (e.g. "dispatch/worker.ts"). */
@@ -61,6 +62,7 @@ export async function definePlatform(options: ProgramOptions) {
     migrations: readMigrations(join(root, "runtime/migrations")),
     ...(options.facilitatorAuth !== undefined ? { facilitatorAuth: options.facilitatorAuth } : {}),
     ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
+    ...(options.authSecret !== undefined ? { authSecret: options.authSecret } : {}),
   });
   const catalog: Record<string, ApiSummary> = {};
   builds.forEach((built, index) => {

@@ -55,6 +55,7 @@ export async function runProgramUnderMocks(options: MockRunOptions) {
     config,
     ...secret("facilitatorAuth"),
     ...secret("adminToken"),
+    ...secret("authSecret"),
   });
   const resolved = await new Promise<Record<string, unknown>>((resolve) =>
     pulumi.output(outputs).apply((value) => resolve(value as Record<string, unknown>)),

@@ -24,6 +24,8 @@ export interface DispatchWorkerArgs {
   facilitatorAuth?: pulumi.Input<string>;
   /** Bearer token of POST /admin/reconcile and GET /admin/ledger; unset = no admin endpoints. */
   adminToken?: pulumi.Input<string>;
+  /** Signs creator sessions (runtime/dispatch/creators). */
+  authSecret?: pulumi.Input<string>;
 }
 
 /**
@@ -99,5 +101,7 @@ export function dispatchBindings(args: DispatchWorkerArgs): Binding[] {
     bindings.push({ type: "secret_text", name: "FACILITATOR_AUTH", text: args.facilitatorAuth });
   if (args.adminToken !== undefined)
     bindings.push({ type: "secret_text", name: "ADMIN_TOKEN", text: args.adminToken });
+  if (args.authSecret !== undefined)
+    bindings.push({ type: "secret_text", name: "AUTH_SECRET", text: args.authSecret });
   return bindings;
 }

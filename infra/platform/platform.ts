@@ -16,6 +16,7 @@ export interface PlatformArgs {
   migrations: Migration[];
   facilitatorAuth?: pulumi.Input<string>;
   adminToken?: pulumi.Input<string>;
+  authSecret?: pulumi.Input<string>;
 }
 
 /** Everything but the creator APIs: storage, namespace, both platform workers, domain, edge rules, schema. */
@@ -68,6 +69,7 @@ export class Platform extends pulumi.ComponentResource {
         config,
         ...(args.facilitatorAuth !== undefined ? { facilitatorAuth: args.facilitatorAuth } : {}),
         ...(args.adminToken !== undefined ? { adminToken: args.adminToken } : {}),
+        ...(args.authSecret !== undefined ? { authSecret: args.authSecret } : {}),
       },
       // The gateway reads tables the migrations create.
       { parent: this, dependsOn: [this.schema] },
