@@ -9,7 +9,7 @@ import type { Abi, Hex } from "viem";
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
 
-/** The contracts this project compiles, by name; each lives in contracts/<Name>.sol. */
+/** The contracts this project compiles, by name; each lives in chain/contracts/<Name>.sol. */
 export const CONTRACT_NAMES = ["Usdc3009", "Multicall3"] as const;
 export type ContractName = (typeof CONTRACT_NAMES)[number];
 
@@ -56,10 +56,10 @@ const SETTINGS = {
   },
 } as const;
 
-/** Compiles contracts/*.sol with solc-js (optimizer on), reusing `<cacheDir>/<sourcehash>.json` when present. */
+/** Compiles chain/contracts/*.sol with solc-js (optimizer on), reusing `<cacheDir>/<sourcehash>.json` when present. */
 export async function compileContracts(options: CompileOptions = {}): Promise<Artifacts> {
   const cacheDir = options.cacheDir ?? join(repoRoot, ".local", "artifacts");
-  const contractsDir = options.contractsDir ?? join(repoRoot, "contracts");
+  const contractsDir = options.contractsDir ?? join(repoRoot, "chain", "contracts");
   const sources = await readSources(contractsDir);
   const sourceHash = hashInputs(sources);
   const cacheFile = join(cacheDir, `${sourceHash}.json`);

@@ -1,5 +1,5 @@
 /**
- * The typed subset of contracts/Usdc3009.sol's ABI that TypeScript code calls (viem infers
+ * The typed subset of chain/contracts/Usdc3009.sol's ABI that TypeScript code calls (viem infers
  * argument and result types from it). usdc3009.test.ts checks it against the compiled ABI.
  */
 export const usdc3009Abi = [

@@ -33,7 +33,7 @@ const SETTINGS = {
 } as const;
 
 /**
- * Compiles contracts/LocalSplitFactory.sol (with OpenZeppelin's PaymentSplitter) with solc-js,
+ * Compiles chain/contracts/LocalSplitFactory.sol (with OpenZeppelin's PaymentSplitter) with solc-js,
  * cached in `<cacheDir>/local-split-<hash>.json`. Separate from chain/compile.ts, whose contract
  * list is fixed.
  */
@@ -41,7 +41,7 @@ export async function compileLocalSplitFactory(
   options: { cacheDir?: string; contractsDir?: string } = {},
 ): Promise<LocalSplitArtifacts> {
   const cacheDir = options.cacheDir ?? join(repoRoot, ".local", "artifacts");
-  const contractsDir = options.contractsDir ?? join(repoRoot, "contracts");
+  const contractsDir = options.contractsDir ?? join(repoRoot, "chain", "contracts");
   const source = await readFile(join(contractsDir, SOURCE_FILE), "utf8");
   const sourceHash = hashInputs(source);
   const cacheFile = join(cacheDir, `local-split-${sourceHash}.json`);

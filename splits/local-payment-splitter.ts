@@ -32,7 +32,7 @@ export interface LocalPaymentSplitterOptions {
 
 /**
  * LOCAL STAND-IN for 0xSplits: one OpenZeppelin 4.9.6 PaymentSplitter per API, deployed through
- * contracts/LocalSplitFactory.sol with CREATE2. Shares are basis points (creator 10000 − fee,
+ * chain/contracts/LocalSplitFactory.sol with CREATE2. Shares are basis points (creator 10000 − fee,
  * platform fee); PaymentSplitter rounds each payee's due amount down, so up to 1 unit per payee can
  * stay in the split as dust until more arrives.
  */

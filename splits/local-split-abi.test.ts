@@ -9,7 +9,7 @@ const signature = (item: Item) =>
   ("outputs" in item ? `->(${item.outputs.map((o) => o.type).join(",")}) ${item.stateMutability}` : "");
 
 describe("local split ABIs", () => {
-  it("match what solc compiles from contracts/LocalSplitFactory.sol and OpenZeppelin's PaymentSplitter", async () => {
+  it("match what solc compiles from chain/contracts/LocalSplitFactory.sol and OpenZeppelin's PaymentSplitter", async () => {
     const artifacts = await compileLocalSplitFactory();
     const compiled = (abi: readonly unknown[]) =>
       new Set((abi as Item[]).filter((i) => i.type === "function" || i.type === "event").map(signature));

@@ -1,5 +1,5 @@
 /**
- * Typed subsets of the local stand-in's ABIs (contracts/LocalSplitFactory.sol and OpenZeppelin
+ * Typed subsets of the local stand-in's ABIs (chain/contracts/LocalSplitFactory.sol and OpenZeppelin
  * 4.9.6 PaymentSplitter) that TypeScript calls; local-split-abi.test.ts checks them against solc.
  */
 export const localSplitFactoryAbi = [

@@ -1,10 +1,10 @@
 import { getAddress } from "viem";
 import { z } from "zod";
-import { createChallenge } from "../../../creator-auth/challenge.ts";
-import { SignInError } from "../../../creator-auth/sign-in-error.ts";
-import { verifySignIn } from "../../../creator-auth/verify-sign-in.ts";
 import { HttpError } from "../../shared/http-error.ts";
 import type { DispatchEnv } from "../env.ts";
+import { createChallenge } from "./auth/challenge.ts";
+import { SignInError } from "./auth/sign-in-error.ts";
+import { verifySignIn } from "./auth/verify-sign-in.ts";
 import { consumeNonce, issueNonce } from "./d1-nonces.ts";
 import { jsonBody } from "./json-body.ts";
 import { authSecret } from "./require-creator.ts";

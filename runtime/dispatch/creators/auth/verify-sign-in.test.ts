@@ -1,6 +1,6 @@
 import { privateKeyToAccount } from "viem/accounts";
 import { describe, expect, it } from "vitest";
-import { devAccount } from "../chain/accounts.ts";
+import { devAccount } from "../../../../chain/accounts.ts";
 import { createChallenge } from "./challenge.ts";
 import { createMemoryNonceStore, type NonceStore } from "./nonce-store.ts";
 import { SignInError, type SignInFailureReason } from "./sign-in-error.ts";
