@@ -4,9 +4,13 @@ import { type Address, createPublicClient, type Hex, http } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { devAccount } from "../chain/accounts.ts";
-import { randomNonce, signTransferAuthorization } from "../chain/sign-authorization.ts";
 import { usdc3009Abi } from "../chain/usdc3009-abi.ts";
-import { createPaymentPayload, createPaymentPayloadWithWindow } from "../facilitator/payment-fixtures.ts";
+import {
+  createPaymentPayload,
+  createPaymentPayloadWithWindow,
+  type SignedTerms,
+  signPaymentPayload,
+} from "../facilitator/payment-fixtures.ts";
 import { type LocalStack, startLocalStack } from "../local/stack.ts";
 import { makeTempProject, type TempProject } from "./support/temp-project.ts";
 
@@ -100,14 +104,7 @@ interface PaymentShape {
   /** The terms the payload claims it accepted (default: world-cities' real offer). */
   accepted?: PaymentRequirements;
   /** What the signature actually covers, where it departs from `accepted`. */
-  signed?: Partial<{
-    to: Address;
-    value: bigint;
-    chainId: number;
-    asset: Address;
-    validAfter: bigint;
-    validBefore: bigint;
-  }>;
+  signed?: SignedTerms;
   /** The key that signs (default: the funded demo payer). */
   key?: Hex;
   /** The `from` the authorization claims (default: the signer's address). */
@@ -121,40 +118,15 @@ interface PaymentShape {
  */
 async function signedPayment(shape: PaymentShape = {}): Promise<PaymentPayload> {
   const accepted = shape.accepted ?? cities;
-  const signer = privateKeyToAccount(shape.key ?? payerKey);
-  const now = BigInt(Math.floor(Date.now() / 1000));
   const evmChain = /^eip155:(\d+)$/.exec(accepted.network)?.[1];
-  const terms = {
-    to: accepted.payTo as Address,
-    value: BigInt(accepted.amount),
+  const payload = await signPaymentPayload(shape.key ?? payerKey, accepted, {
     chainId: evmChain ? Number(evmChain) : chainId,
-    asset: accepted.asset as Address,
-    validAfter: now - 600n,
-    validBefore: now + BigInt(accepted.maxTimeoutSeconds),
+    ...(shape.from ? { from: shape.from } : {}),
     ...shape.signed,
-  };
-  const authorization = {
-    from: shape.from ?? signer.address,
-    to: terms.to,
-    value: terms.value,
-    validAfter: terms.validAfter,
-    validBefore: terms.validBefore,
-    nonce: randomNonce(),
-  };
-  const signature = await signTransferAuthorization(signer, terms.asset, terms.chainId, authorization);
+  });
   return {
-    x402Version: 2,
+    ...payload,
     resource: { url: `${stack.url}/world-cities`, description: "World Cities", mimeType: "application/json" },
-    accepted,
-    payload: {
-      authorization: {
-        ...authorization,
-        value: authorization.value.toString(),
-        validAfter: authorization.validAfter.toString(),
-        validBefore: authorization.validBefore.toString(),
-      },
-      signature,
-    },
   };
 }
 
@@ -516,8 +488,8 @@ const CORPUS: BadInput[] = [
     name: "legacy X-PAYMENT carrying garbage",
     headers: async () => ({ "x-payment": "garbage!!" }),
     status: 402,
-    // x402 v2 reads only PAYMENT-SIGNATURE: this request carries no payment, and must be told so.
-    reason: /payment_required|x_payment|legacy/,
+    // X-PAYMENT is x402 v1's header: the caller is told which version this gateway speaks.
+    reason: /^unsupported_x402_version$/,
   },
   {
     name: "legacy X-PAYMENT carrying a valid v2 payment",
@@ -525,7 +497,17 @@ const CORPUS: BadInput[] = [
       "x-payment": encodePaymentSignatureHeader(await createPaymentPayload(payerKey, cities)),
     }),
     status: 402,
-    reason: /payment_required|x_payment|legacy/,
+    reason: /^unsupported_x402_version$/,
+  },
+  {
+    name: "legacy X-PAYMENT carrying an x402 v1 payload",
+    headers: async () => {
+      const v2 = await createPaymentPayload(payerKey, cities);
+      const v1 = { x402Version: 1, scheme: "exact", network: "31337", payload: v2.payload };
+      return { "x-payment": base64(JSON.stringify(v1)) };
+    },
+    status: 402,
+    reason: /^unsupported_x402_version$/,
   },
 ];
 

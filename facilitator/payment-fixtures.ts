@@ -48,27 +48,43 @@ export async function createPaymentPayload(
   });
 }
 
-/** A payload signed by hand with chosen validity bounds (the library always picks "now"). */
-export async function createPaymentPayloadWithWindow(
+/** What a hand-signed payment may get wrong on purpose: each field departs from the requirements. */
+export interface SignedTerms {
+  /** What the signature covers, where it departs from `requirements`. */
+  to?: Address;
+  value?: bigint;
+  chainId?: number;
+  asset?: Address;
+  validAfter?: bigint;
+  validBefore?: bigint;
+  /** The nonce (default: random), e.g. to send two payments with one nonce. */
+  nonce?: Hex;
+  /** The `from` the authorization claims (default: the signer's address). */
+  from?: Address;
+}
+
+/**
+ * A payload signed by hand (the library always picks "now" and refuses odd terms): by default it
+ * agrees with `requirements` and is valid from 10 minutes ago for `maxTimeoutSeconds`.
+ */
+export async function signPaymentPayload(
   privateKey: Hex,
   requirements: PaymentRequirements,
-  window: { validAfter: bigint; validBefore: bigint },
+  terms: SignedTerms = {},
 ): Promise<PaymentPayload> {
   const signer = privateKeyToAccount(privateKey);
+  const now = BigInt(Math.floor(Date.now() / 1000));
   const authorization = {
-    from: signer.address,
-    to: requirements.payTo as Address,
-    value: BigInt(requirements.amount),
-    ...window,
-    nonce: randomNonce(),
+    from: terms.from ?? signer.address,
+    to: terms.to ?? (requirements.payTo as Address),
+    value: terms.value ?? BigInt(requirements.amount),
+    validAfter: terms.validAfter ?? now - 600n,
+    validBefore: terms.validBefore ?? now + BigInt(requirements.maxTimeoutSeconds),
+    nonce: terms.nonce ?? randomNonce(),
   };
-  const chainId = Number(requirements.network.split(":")[1]);
-  const signature = await signTransferAuthorization(
-    signer,
-    requirements.asset as Address,
-    chainId,
-    authorization,
-  );
+  const chainId = terms.chainId ?? Number(requirements.network.split(":")[1]);
+  const asset = terms.asset ?? (requirements.asset as Address);
+  const signature = await signTransferAuthorization(signer, asset, chainId, authorization);
   return {
     x402Version: 2,
     accepted: requirements,
@@ -82,4 +98,13 @@ export async function createPaymentPayloadWithWindow(
       signature,
     },
   };
+}
+
+/** A payload signed by hand with chosen validity bounds. */
+export function createPaymentPayloadWithWindow(
+  privateKey: Hex,
+  requirements: PaymentRequirements,
+  window: { validAfter: bigint; validBefore: bigint },
+): Promise<PaymentPayload> {
+  return signPaymentPayload(privateKey, requirements, window);
 }

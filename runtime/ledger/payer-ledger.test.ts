@@ -12,6 +12,7 @@ interface LedgerStub {
     input: { state: string; txHash?: string; responseStatus?: number },
   ): Promise<AdvanceResult>;
   find(nonce: string): Promise<PaymentRecord | null>;
+  sweepStale(now?: number): Promise<number>;
 }
 
 const PAYER = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
@@ -102,6 +103,38 @@ describe("payer ledger", () => {
         .first(),
     );
     expect(usage).toEqual({ calls: 2, paid: 1, failed: 1, revenue: 1000 });
+  });
+});
+
+describe("payments stuck mid-flight", () => {
+  // The sweep runs from the ledger's alarm after STALE_AFTER_MS; asking it about a later `now`
+  // is what the alarm would see then.
+  const later = () => Date.now() + 10 * 60_000;
+
+  it("finishes a claimed payment that was never sent for settlement as failed: it can never be charged", async () => {
+    await ledger.claim(PAYER, claimFor("0xbb01"));
+    await ledger.claim(PAYER, claimFor("0xbb02"));
+    await ledger.advance("0xbb02", { state: "served", responseStatus: 200 });
+    expect(await ledger.sweepStale(later())).toBeGreaterThanOrEqual(2);
+    for (const nonce of ["0xbb01", "0xbb02"]) {
+      expect(await ledger.find(nonce)).toMatchObject({ state: "failed", settlingAt: null });
+    }
+  });
+
+  it("turns one that was sent for settlement into unknown, for reconciliation against the chain", async () => {
+    await ledger.claim(PAYER, claimFor("0xbb03"));
+    await ledger.advance("0xbb03", { state: "settling" });
+    await ledger.sweepStale(later());
+    expect(await ledger.find("0xbb03")).toMatchObject({
+      state: "unknown",
+      settlingAt: expect.any(Number),
+    });
+  });
+
+  it("leaves fresh payments alone", async () => {
+    await ledger.claim(PAYER, claimFor("0xbb04"));
+    await ledger.sweepStale(Date.now());
+    expect(await ledger.find("0xbb04")).toMatchObject({ state: "verified" });
   });
 });
 

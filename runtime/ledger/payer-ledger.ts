@@ -38,6 +38,7 @@ export class PayerLedger extends DurableObject<LedgerEnv> {
       tx_hash TEXT, response_status INTEGER, latency_ms INTEGER, error TEXT,
       created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
       exported_state TEXT, exported INTEGER NOT NULL DEFAULT 1)`);
+    addColumnIfMissing(this.sql, "payments", "settling_at", "INTEGER");
   }
 
   /** Claims (payer, nonce) for one service; a second claim of the same nonce is refused with its state. */
@@ -80,12 +81,15 @@ export class PayerLedger extends DurableObject<LedgerEnv> {
     this.sql.exec(
       `UPDATE payments SET state = ?, tx_hash = COALESCE(?, tx_hash), response_status = COALESCE(?, response_status),
         latency_ms = COALESCE(?, latency_ms), error = COALESCE(?, error), updated_at = ?,
+        settling_at = CASE WHEN ? = 'settling' THEN COALESCE(settling_at, ?) ELSE settling_at END,
         exported = CASE WHEN ? = 0 THEN 0 ELSE exported END WHERE nonce = ?`,
       input.state,
       input.txHash ?? null,
       input.responseStatus ?? null,
       input.latencyMs ?? null,
       input.error ?? null,
+      now,
+      input.state,
       now,
       exported,
       nonce,
@@ -128,19 +132,36 @@ export class PayerLedger extends DurableObject<LedgerEnv> {
   }
 
   /**
-   * Off the request path: payments stuck mid-flight (a crash between steps) become `unknown` so
-   * reconciliation finds them, and finished payments are copied to D1 in one batch.
+   * Finishes payments stuck mid-flight (a crash between steps) as of `now`. One that never reached
+   * `settling` was never sent for settlement, so it is `failed` and can never be charged; one that
+   * did may have moved money, so it becomes `unknown` for reconciliation against the chain.
    */
-  override async alarm(): Promise<void> {
-    const now = Date.now();
+  sweepStale(now = Date.now()): number {
     const stuck = this.sql
       .exec(
-        "SELECT nonce FROM payments WHERE state IN ('verified', 'served', 'settling') AND updated_at < ?",
+        "SELECT nonce, settling_at FROM payments WHERE state IN ('verified', 'served', 'settling') AND updated_at < ?",
         now - STALE_AFTER_MS,
       )
       .toArray();
-    for (const row of stuck)
-      this.advance(String(row.nonce), { state: "unknown", error: "no outcome recorded in time" });
+    for (const row of stuck) {
+      const sentForSettlement = row.settling_at != null;
+      this.advance(
+        String(row.nonce),
+        sentForSettlement
+          ? { state: "unknown", error: "no settlement outcome recorded in time" }
+          : { state: "failed", error: "not charged: no outcome recorded before settlement was requested" },
+      );
+    }
+    return stuck.length;
+  }
+
+  /**
+   * Off the request path: stuck payments are finished (see `sweepStale`), and finished payments
+   * are copied to D1 in one batch.
+   */
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    this.sweepStale(now);
     const pending = this.sql.exec("SELECT * FROM payments WHERE exported = 0 LIMIT 200").toArray();
     if (pending.length) {
       const records = pending.map(toRecord);
@@ -191,5 +212,13 @@ function toRecord(row: Record<string, SqlStorageValue>): PaymentRecord {
     error: row.error == null ? null : String(row.error),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
+    settlingAt: row.settling_at == null ? null : Number(row.settling_at),
   };
+}
+
+/** SQLite has no ADD COLUMN IF NOT EXISTS: ledgers created by an older version gain the column here. */
+function addColumnIfMissing(sql: SqlStorage, table: string, column: string, type: string): void {
+  const columns = sql.exec(`PRAGMA table_info(${table})`).toArray();
+  if (!columns.some((info) => info.name === column))
+    sql.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
 }

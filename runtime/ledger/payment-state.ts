@@ -38,6 +38,11 @@ export interface PaymentRecord {
   error: string | null;
   createdAt: number;
   updatedAt: number;
+  /**
+   * When settlement was first requested (the row reached `settling`): only then may money have
+   * moved, so only such a payment may ever be settled by reconciliation.
+   */
+  settlingAt: number | null;
 }
 
 /** What a claim needs: the verified authorization and the API it pays for. */

@@ -1,10 +1,12 @@
-import type { x402ResourceServer } from "@x402/core/server";
+import type { FacilitatorClient, x402ResourceServer } from "@x402/core/server";
+import { type PaymentPayload, type PaymentRequirements, SettleError } from "@x402/core/types";
 import type { PayerLedger } from "../../ledger/payer-ledger.ts";
 import type { AdvanceInput, PaymentState } from "../../ledger/payment-state.ts";
 import { errorResponse } from "../../shared/http-error.ts";
 import type { ApiRecord } from "../api-record.ts";
 import type { DispatchEnv } from "../env.ts";
 import type { FacilitatorTrace } from "./facilitator.ts";
+import { nothingWasSettled } from "./settle-outcome.ts";
 
 type Abort = { abort: true; reason: string; message: string };
 type PayloadLike = { payload?: unknown };
@@ -35,14 +37,36 @@ export class PaidCall {
     private readonly api: ApiRecord,
   ) {}
 
-  /** Wires the ledger into x402's verify/settle hooks of this call's resource server. */
-  install(server: x402ResourceServer): void {
-    server.onAfterVerify(async ({ paymentPayload }) => this.claim(paymentPayload));
-    server.onBeforeSettle(async ({ paymentPayload, phase }) => {
-      if (phase === "before-handler") {
-        const refused = await this.claim(paymentPayload);
-        if (refused) return refused;
+  /**
+   * Wires the ledger into x402's verify/settle hooks of this call's resource server. A payment is
+   * claimed only once the facilitator found it valid: a refused payment leaves no row, so it can
+   * neither burn the payer's nonce nor ever be settled later.
+   */
+  install(server: x402ResourceServer, facilitator: FacilitatorClient): void {
+    // x402's upfront flow (settle-before APIs) skips /verify and lets settle establish validity;
+    // verifying here first keeps "claim only what verified" true for both flows.
+    server.onBeforeVerify(async ({ paymentPayload, requirements }) => {
+      if (this.api.settleMode !== "before") return undefined;
+      try {
+        // x402 hands hooks deep-readonly views; the facilitator client only reads them.
+        const result = await facilitator.verify(
+          paymentPayload as PaymentPayload,
+          requirements as PaymentRequirements,
+        );
+        return { skip: true, result };
+      } catch {
+        return {
+          abort: true,
+          reason: "facilitator_unavailable",
+          message: "the facilitator could not verify",
+        };
       }
+    });
+    server.onAfterVerify(async ({ paymentPayload, result }) =>
+      result.isValid ? this.claim(paymentPayload) : undefined,
+    );
+    server.onBeforeSettle(async () => {
+      if (!this.claimed) return this.ledgerAbort("settlement requested for an unclaimed payment");
       // served (with the creator's answer) then settling, in one ledger call, before settle is sent.
       const steps: AdvanceInput[] = this.served ? [{ state: "served", ...this.served }] : [];
       return (await this.record(...steps, { state: "settling" })) ? undefined : this.ledgerAbort();
@@ -55,12 +79,8 @@ export class PaidCall {
       });
     });
     server.onSettleFailure(async ({ error }) => {
-      // A refusal the facilitator reported means nothing moved; a thrown error may have broadcast.
-      const errorReason = (error as unknown as { errorReason?: unknown }).errorReason;
-      const reported = typeof errorReason === "string";
-      const reason = reported ? errorReason : error.message;
-      const outcomeKnown = reported && !/pending|timeout/i.test(reason);
-      await this.record({ state: outcomeKnown ? "failed" : "unknown", error: reason });
+      const reason = error instanceof SettleError ? (error.errorReason ?? error.message) : error.message;
+      await this.record({ state: nothingWasSettled(error) ? "failed" : "unknown", error: reason });
     });
     server.onVerifiedPaymentCanceled(async ({ reason, responseStatus }) => {
       if (this.claimed)
@@ -78,7 +98,7 @@ export class PaidCall {
    * recorded as `failed` when x402 cancels the payment).
    */
   async serve(run: () => Promise<Response>): Promise<Response> {
-    const response = await run();
+    const response = await buffered(await run(), this.api.slug);
     const answer = { responseStatus: response.status, latencyMs: Date.now() - this.startedAt };
     if (this.api.settleMode === "before") await this.record({ state: "settled", ...answer });
     else this.served = answer;
@@ -88,6 +108,11 @@ export class PaidCall {
   /** Turns what x402 answered into the gateway's answer where the platform, not the payment, failed. */
   async finish(response: Response): Promise<Response> {
     if (this.ledgerFault && this.state !== "settled") return this.ledgerUnavailable();
+    if (this.state === "verified" || this.state === "served") {
+      // x402 ended the call without asking for settlement: nothing was sent, so nothing is owed.
+      await this.record({ state: "failed", error: `not charged: ended with status ${response.status}` });
+      if (response.status === 402 || response.status < 400) return unexpectedEnd(this.api.slug);
+    }
     if (this.state === "settling") {
       await this.record({ state: "unknown", error: this.trace.error?.message ?? "no settlement outcome" });
     }
@@ -188,6 +213,32 @@ export class PaidCall {
       },
     );
   }
+}
+
+/**
+ * The creator's whole answer, read now: a body that fails after its headers is the creator's
+ * failure (502, not charged), not something for x402 to trip over while settling.
+ */
+async function buffered(response: Response, slug: string): Promise<Response> {
+  try {
+    const body = response.body ? await response.arrayBuffer() : null;
+    return new Response(body, response);
+  } catch {
+    return errorResponse(502, "creator_error", `API '${slug}' failed while sending its response`, {
+      api: slug,
+    });
+  }
+}
+
+function unexpectedEnd(slug: string): Response {
+  return errorResponse(
+    502,
+    "payment_not_completed",
+    "the call ended before its payment was settled; nothing was charged",
+    {
+      api: slug,
+    },
+  );
 }
 
 function readAuthorization(payload: PayloadLike): Authorization | undefined {

@@ -16,6 +16,12 @@ import { routeConfigFor } from "./route-config.ts";
 /** Payment headers larger than this are refused before any decoding (a real one is ~1 KB). */
 export const MAX_PAYMENT_HEADER_BYTES = 16 * 1024;
 const PAYMENT_HEADERS = ["payment-signature", "x-payment"];
+/** x402 v1 clients pay with X-PAYMENT; this gateway speaks v2 (PAYMENT-SIGNATURE) only. */
+const LEGACY_HEADER = {
+  code: "unsupported_x402_version",
+  message:
+    "X-PAYMENT is x402 version 1's header; this gateway speaks x402 version 2: sign the PAYMENT-REQUIRED offer and send it as PAYMENT-SIGNATURE",
+};
 
 /**
  * The x402 gate (@x402/hono, not a re-implementation): unpaid → 402 with this API's requirements;
@@ -51,10 +57,11 @@ export async function chargeFor(
     return call.finish(
       errorResponse(502, "facilitator_unavailable", "the payment facilitator cannot be reached"),
     );
-  if (inspection && !inspection.ok) {
+  const refusal = inspection && !inspection.ok ? inspection : legacy && !header ? LEGACY_HEADER : undefined;
+  if (refusal) {
     // Refused before anything is verified: answer the standard 402 quote, with the precise reason.
     const quote = await gate.fetch(withoutPaymentHeaders(c.req.raw), c.env, c.executionCtx);
-    return withReason(quote, inspection.code, inspection.message);
+    return withReason(quote, refusal.code, refusal.message);
   }
   const response = await gate.fetch(c.req.raw, c.env, c.executionCtx);
   return withCodedReason(await call.finish(response));
@@ -68,10 +75,11 @@ async function assembleGate(
   call: PaidCall,
   serve: () => Promise<Response>,
 ): Promise<Hono<{ Bindings: DispatchEnv }> | undefined> {
-  const server = new x402ResourceServer(facilitatorFor(config, call.trace));
+  const facilitator = facilitatorFor(config, call.trace);
+  const server = new x402ResourceServer(facilitator);
   server.register(config.network, new ExactEvmScheme());
   server.registerExtension(bazaarResourceServerExtension);
-  call.install(server);
+  call.install(server, facilitator);
   try {
     await server.initialize();
   } catch {
