@@ -55,6 +55,8 @@ interface Outcome {
   body: string;
 }
 const outcomes: Outcome[] = [];
+/** (from, nonce) of every refused payment that names them, to check that none was claimed. */
+const refusedAuthorizations: Array<{ name: string; from: string; nonce: string }> = [];
 
 beforeAll(async () => {
   project = makeTempProject();
@@ -529,10 +531,25 @@ async function send(name: string, headers: Record<string, string>): Promise<Outc
   }
   const outcome = { name, status: response.status, reason, ms, body: body.slice(0, 400) };
   outcomes.push(outcome);
+  const authorization = authorizationIn(headers["payment-signature"]);
+  if (outcome.status !== 200 && authorization) refusedAuthorizations.push({ name, ...authorization });
   return outcome;
 }
 
 /** "No matching payment requirements" → "no_matching_payment_requirements", for pattern matching. */
+/** The (from, nonce) a payment header names, when it decodes that far. */
+function authorizationIn(header: string | undefined): { from: string; nonce: string } | undefined {
+  try {
+    const decoded = JSON.parse(Buffer.from(header ?? "", "base64").toString("utf8"));
+    const authorization = decoded?.payload?.authorization;
+    if (typeof authorization?.from === "string" && typeof authorization?.nonce === "string")
+      return { from: authorization.from, nonce: authorization.nonce };
+  } catch {
+    // not a decodable payment: nothing could have been claimed for it
+  }
+  return undefined;
+}
+
 function snake(reason: string | undefined): string {
   return (reason ?? "")
     .toLowerCase()
@@ -586,6 +603,20 @@ describe("bad payment inputs against a real API", () => {
       .map((outcome) => `${outcome.name} → ${JSON.stringify(outcome.reason)}`);
     expect(refusals.length).toBeGreaterThanOrEqual(CORPUS.length);
     expect(sentences, "refusals whose reason is not a code").toEqual([]);
+  });
+
+  it("claimed none of the refused payments: no payer ledger holds a row for them", async () => {
+    const namespace = await stack.mf.getDurableObjectNamespace("PAYER_LEDGER", "dispatch");
+    expect(refusedAuthorizations.length).toBeGreaterThanOrEqual(20);
+    for (const { name, from, nonce } of refusedAuthorizations) {
+      const ledger = namespace.get(namespace.idFromName(from.toLowerCase())) as unknown as {
+        find(nonce: string): Promise<{ state: string } | null>;
+      };
+      const row = await ledger.find(nonce);
+      // The concurrent copies and the replay share their valid payment's nonce, which was served.
+      if (/concurrent copy|replayed/.test(name)) expect(row?.state).toBe("settled");
+      else expect(row, `${name} left a ledger row`).toBeNull();
+    }
   });
 
   it("moved no tokens and ran no creator, apart from the valid payments", async () => {
