@@ -14,6 +14,7 @@ import { ensureLocalSplitFactory } from "../splits/local-split-factory.ts";
 import { demoPayerFetch } from "./support/pay.ts";
 import { makeTempProject, type TempProject } from "./support/temp-project.ts";
 import { startTestStack } from "./support/test-stack.ts";
+import { waitFor } from "./support/wait.ts";
 
 // Creator sign-in, private stats, logs and payout records on the real local stack: anvil, the
 // project's facilitator, the dispatch worker in workerd, D1. Two APIs with different owners:
@@ -64,16 +65,6 @@ afterAll(async () => {
   await stack?.stop();
   project?.remove();
 });
-
-async function waitFor<T>(read: () => Promise<T | null>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 async function get<T>(path: string, token?: string): Promise<{ status: number; body: T }> {
   const response = await fetch(`${stack.url}${path}`, {

@@ -1,18 +1,19 @@
 import { decodePaymentRequiredHeader, encodePaymentSignatureHeader } from "@x402/core/http";
 import type { PaymentPayload, PaymentRequirements } from "@x402/core/types";
-import { type Address, createPublicClient, type Hex, http } from "viem";
+import type { Address, Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { devAccount } from "../chain/accounts.ts";
-import { usdc3009Abi } from "../chain/usdc3009-abi.ts";
 import {
   createPaymentPayload,
   createPaymentPayloadWithWindow,
   type SignedTerms,
   signPaymentPayload,
 } from "../facilitator/payment-fixtures.ts";
-import { type LocalStack, startLocalStack } from "../local/stack.ts";
+import type { LocalStack } from "../local/stack.ts";
+import { balanceOf as chainBalanceOf, flipByte, ledgerOf } from "./support/chain.ts";
 import { makeTempProject, type TempProject } from "./support/temp-project.ts";
+import { startTestStack } from "./support/test-stack.ts";
 
 // Hostile and broken payment headers against a real paid API. Each one must be refused with a
 // 4xx that names the problem, quickly, and without moving money or running the creator; the
@@ -60,14 +61,7 @@ const refusedAuthorizations: Array<{ name: string; from: string; nonce: string }
 
 beforeAll(async () => {
   project = makeTempProject();
-  stack = await startLocalStack({
-    root: project.root,
-    port: 0,
-    chainPort: 0,
-    facilitatorPort: 0,
-    persist: false,
-    localDir: `${project.root}/.local`,
-  });
+  stack = await startTestStack(project);
   const dev = stack.devFile as typeof stack.devFile & { payer: { address: Address; privateKey: Hex } };
   payerKey = dev.payer.privateKey;
   payer = dev.payer.address;
@@ -80,7 +74,7 @@ beforeAll(async () => {
     privateKeyToAccount(unfundedKey).address,
     ...stack.devFile.apis.map((api) => api.payTo as Address),
   ];
-  for (const address of watched) balancesBefore.set(address, await balanceOf(address));
+  for (const address of watched) balancesBefore.set(address, await chainBalanceOf(stack, address));
 });
 
 afterAll(async () => {
@@ -149,13 +143,6 @@ const sig = (value: unknown) => ({
   "payment-signature": encodePaymentSignatureHeader(value as PaymentPayload),
 });
 const withRequirements = (overrides: Partial<PaymentRequirements>) => ({ ...cities, ...overrides });
-
-/** Flips every bit of one byte of a hex string (offset in bytes after 0x). */
-function flipByte(hex: string, byteOffset: number): Hex {
-  const at = 2 + byteOffset * 2;
-  const flipped = (Number.parseInt(hex.slice(at, at + 2), 16) ^ 0xff).toString(16).padStart(2, "0");
-  return `${hex.slice(0, at)}${flipped}${hex.slice(at + 2)}` as Hex;
-}
 
 // ---------------------------------------------------------------------------------------------
 // The corpus
@@ -606,13 +593,9 @@ describe("bad payment inputs against a real API", () => {
   });
 
   it("claimed none of the refused payments: no payer ledger holds a row for them", async () => {
-    const namespace = await stack.mf.getDurableObjectNamespace("PAYER_LEDGER", "dispatch");
     expect(refusedAuthorizations.length).toBeGreaterThanOrEqual(20);
     for (const { name, from, nonce } of refusedAuthorizations) {
-      const ledger = namespace.get(namespace.idFromName(from.toLowerCase())) as unknown as {
-        find(nonce: string): Promise<{ state: string } | null>;
-      };
-      const row = await ledger.find(nonce);
+      const row = await (await ledgerOf(stack, from)).find(nonce);
       // The concurrent copies and the replay share their valid payment's nonce, which was served.
       if (/concurrent copy|replayed/.test(name)) expect(row?.state).toBe("settled");
       else expect(row, `${name} left a ledger row`).toBeNull();
@@ -628,7 +611,7 @@ describe("bad payment inputs against a real API", () => {
     const payTo = cities.payTo as Address;
     expected.set(payTo, balancesBefore.get(payTo)! + charged);
     for (const address of watched) {
-      expect(await balanceOf(address), `balance of ${address}`).toBe(expected.get(address));
+      expect(await chainBalanceOf(stack, address), `balance of ${address}`).toBe(expected.get(address));
     }
     const db = await stack.mf.getD1Database("DB", "dispatch");
     const { results } = await db
@@ -644,13 +627,3 @@ describe("bad payment inputs against a real API", () => {
     expect(results).toEqual(Array(VALID_PAYMENTS).fill(settledRow));
   });
 });
-
-async function balanceOf(address: Address): Promise<bigint> {
-  const client = createPublicClient({ transport: http(stack.chain.rpcUrl) });
-  return client.readContract({
-    address: stack.chain.asset,
-    abi: usdc3009Abi,
-    functionName: "balanceOf",
-    args: [address],
-  });
-}

@@ -8,14 +8,15 @@ import {
 import type { PaymentRequirements } from "@x402/core/types";
 import { type Address, createPublicClient, type Hex, http } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { usdc3009Abi } from "../chain/usdc3009-abi.ts";
 import { createPaymentPayload } from "../facilitator/payment-fixtures.ts";
 import type { LocalStack } from "../local/stack.ts";
+import { balanceOf as chainBalanceOf } from "./support/chain.ts";
 import { type CountingServer, startCountingServer } from "./support/counting-server.ts";
 import { type FacilitatorProxy, startFacilitatorProxy } from "./support/facilitator-proxy.ts";
 import { demoPayerFetch } from "./support/pay.ts";
 import { makeTempProject, type TempProject } from "./support/temp-project.ts";
 import { runCli, startTestStack } from "./support/test-stack.ts";
+import { waitFor } from "./support/wait.ts";
 
 // Money rules on a real chain: real anvil, real EIP-3009 signatures, the project's facilitator,
 // the dispatch worker in workerd. No mocked chain or facilitator.
@@ -46,13 +47,7 @@ afterAll(async () => {
 });
 
 const chain = () => createPublicClient({ transport: http(stack.chain.rpcUrl) });
-const balanceOf = (owner: string) =>
-  chain().readContract({
-    address: stack.chain.asset,
-    abi: usdc3009Abi,
-    functionName: "balanceOf",
-    args: [owner as Address],
-  });
+const balanceOf = (owner: string) => chainBalanceOf(stack, owner);
 const payToOf = (slug: string) => stack.devFile.apis.find((api) => api.slug === slug)!.payTo;
 const db = async () => stack.mf.getD1Database("DB", "dispatch");
 
@@ -87,16 +82,6 @@ async function paymentRow(state: string, apiSlug: string, seen: ReadonlySet<stri
 async function paymentIds(): Promise<Set<string>> {
   const { results } = await (await db()).prepare("SELECT id FROM payments").all<{ id: string }>();
   return new Set(results.map((row) => row.id));
-}
-
-async function waitFor<T>(read: () => Promise<T | null>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 /** Waits until a payment's D1 row reaches a state. */

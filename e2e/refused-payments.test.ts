@@ -8,22 +8,22 @@ import { randomNonce } from "../chain/sign-authorization.ts";
 import { usdc3009Abi } from "../chain/usdc3009-abi.ts";
 import { type SignedTerms, signPaymentPayload } from "../facilitator/payment-fixtures.ts";
 import type { LocalStack } from "../local/stack.ts";
-import type { ClaimInput, PaymentRecord } from "../runtime/ledger/payment-state.ts";
+import type { ClaimInput } from "../runtime/ledger/payment-state.ts";
+import {
+  balanceOf as chainBalanceOf,
+  flipByte,
+  mineBlock,
+  ledgerOf as stackLedgerOf,
+} from "./support/chain.ts";
 import { type CountingServer, startCountingServer } from "./support/counting-server.ts";
 import { makeTempProject, type TempProject } from "./support/temp-project.ts";
 import { runCli, startTestStack } from "./support/test-stack.ts";
+import { waitFor } from "./support/wait.ts";
 
 // "A refused payment is never charged": on a real chain, with the real facilitator and gateway.
 // Every refused payment must leave no ledger row (so it cannot burn the payer's nonce, and nothing
 // can ever settle it later), and reconciliation must settle only payments that were sent for
 // settlement, finishing everything else, however many bad rows there are.
-
-interface LedgerStub {
-  find(nonce: string): Promise<PaymentRecord | null>;
-  claim(payer: string, input: ClaimInput): Promise<{ claimed: boolean }>;
-  advance(nonce: string, input: { state: string; error?: string }): Promise<{ ok: boolean }>;
-  sweepStale(now?: number): Promise<number>;
-}
 
 /** Rows an older gateway could leave behind: claimed refusals, swept to `unknown`. */
 const LEGACY_JUNK_ROWS = 120;
@@ -63,18 +63,8 @@ afterAll(async () => {
 });
 
 const chain = () => createPublicClient({ transport: http(stack.chain.rpcUrl) });
-const balanceOf = (owner: Address) =>
-  chain().readContract({
-    address: stack.chain.asset,
-    abi: usdc3009Abi,
-    functionName: "balanceOf",
-    args: [owner],
-  });
-
-async function ledgerOf(address: string): Promise<LedgerStub> {
-  const namespace = await stack.mf.getDurableObjectNamespace("PAYER_LEDGER", "dispatch");
-  return namespace.get(namespace.idFromName(address.toLowerCase())) as unknown as LedgerStub;
-}
+const balanceOf = (owner: string) => chainBalanceOf(stack, owner);
+const ledgerOf = (payer: string) => stackLedgerOf(stack, payer);
 
 async function quote(path: string): Promise<PaymentRequirements> {
   const response = await fetch(`${stack.url}${path}`);
@@ -118,12 +108,6 @@ async function expectServed(path: string, payload: PaymentPayload, requirements:
   charged.set(payTo, (charged.get(payTo) ?? 0n) + BigInt(requirements.amount));
 }
 
-function flipByte(hex: string, byteOffset: number): Hex {
-  const at = 2 + byteOffset * 2;
-  const flipped = (Number.parseInt(hex.slice(at, at + 2), 16) ^ 0xff).toString(16).padStart(2, "0");
-  return `${hex.slice(0, at)}${flipped}${hex.slice(at + 2)}` as Hex;
-}
-
 function withSignature(payload: PaymentPayload, signature: Hex): PaymentPayload {
   return { ...payload, payload: { ...payload.payload, signature } };
 }
@@ -131,16 +115,17 @@ function withSignature(payload: PaymentPayload, signature: Hex): PaymentPayload 
 /** Waits until D1 holds at least `count` rows in a state (ledgers export about 1 s after a change). */
 async function waitForRows(state: string, count: number): Promise<void> {
   const db = await stack.mf.getD1Database("DB", "dispatch");
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const row = await db
-      .prepare("SELECT COUNT(*) AS n FROM payments WHERE state = ?")
-      .bind(state)
-      .first<{ n: number }>();
-    if ((row?.n ?? 0) >= count) return;
-    if (Date.now() > deadline) throw new Error(`D1 never held ${count} ${state} payments (has ${row?.n})`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  await waitFor(
+    async () => {
+      const row = await db
+        .prepare("SELECT COUNT(*) AS n FROM payments WHERE state = ?")
+        .bind(state)
+        .first<{ n: number }>();
+      return (row?.n ?? 0) >= count;
+    },
+    `${count} ${state} payments in D1`,
+    30_000,
+  );
 }
 
 type Tamper = {
@@ -216,7 +201,7 @@ describe("a refused payment is never claimed", () => {
     });
     await expectRefused("not yet valid", "/world-cities?limit=1", early, /valid_after/);
     while (Date.now() / 1000 < Number(now) + 5) await new Promise((resolve) => setTimeout(resolve, 250));
-    await mineBlock(); // anvil mines only on demand: let the chain's clock catch up with the wall clock
+    await mineBlock(stack); // anvil mines only on demand: let the chain's clock catch up with the wall clock
     await sweepAndReconcile([payer]);
     expect(await (await ledgerOf(payer)).find(authorizationOf(early).nonce)).toBeNull();
     // Nothing was claimed, so the payer may still use the authorization now that it is valid.
@@ -303,13 +288,14 @@ describe("reconciliation", () => {
     );
     await waitForRows("failed", LEGACY_JUNK_ROWS);
     const db = await stack.mf.getD1Database("DB", "dispatch");
-    await waitUntil(
+    await waitFor(
       async () =>
         (
           await db
             .prepare("SELECT COUNT(*) AS n FROM payments WHERE state = 'unknown'")
             .first<{ n: number }>()
         )?.n === 0,
+      "no unknown payments left in D1",
     );
   });
 
@@ -331,15 +317,6 @@ describe("reconciliation", () => {
     }
   });
 });
-
-async function mineBlock(): Promise<void> {
-  const response = await fetch(stack.chain.rpcUrl, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "evm_mine", params: [] }),
-  });
-  expect(response.ok).toBe(true);
-}
 
 function claimOf(nonce: Hex, validBefore: number, payloadJson: string): ClaimInput {
   return {
@@ -370,12 +347,4 @@ async function sweepAndReconcile(payers: readonly string[]): Promise<void> {
       outcome.to === "settled" && refused.some(({ from, nonce }) => outcome.payment === `${from}:${nonce}`),
   );
   expect(settledRefusals).toEqual([]);
-}
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("condition not reached in time");
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }

@@ -1,8 +1,8 @@
-import { type Address, createPublicClient, http } from "viem";
+import type { Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { devAccount } from "../chain/accounts.ts";
-import { usdc3009Abi } from "../chain/usdc3009-abi.ts";
 import type { LocalStack } from "../local/stack.ts";
+import { balanceOf as chainBalanceOf } from "./support/chain.ts";
 import { demoPayerFetch } from "./support/pay.ts";
 import { makeTempProject, type TempProject } from "./support/temp-project.ts";
 import { runCli, startTestStack } from "./support/test-stack.ts";
@@ -33,13 +33,7 @@ afterAll(async () => {
   project?.remove();
 });
 
-const balanceOf = (owner: string) =>
-  createPublicClient({ transport: http(stack.chain.rpcUrl) }).readContract({
-    address: stack.chain.asset,
-    abi: usdc3009Abi,
-    functionName: "balanceOf",
-    args: [owner as Address],
-  });
+const balanceOf = (owner: string) => chainBalanceOf(stack, owner);
 
 const cli = (...args: string[]) => runCli(project, ...args);
 
