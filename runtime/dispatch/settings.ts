@@ -47,6 +47,8 @@ const httpUrl = z
   .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
   .refine((value) => URL.canParse(value), "must be an http(s) URL");
 const origin = httpUrl.refine((value) => {
+  // Not a URL at all is already reported above.
+  if (!URL.canParse(value)) return true;
   const url = new URL(value);
   return url.pathname === "/" && !url.search && !url.hash && !url.username && !url.password;
 }, "must be an origin only (scheme, host and port), e.g. https://market.example.com");
