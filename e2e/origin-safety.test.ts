@@ -82,6 +82,28 @@ describe("hostile creator responses through the real gateway", () => {
   );
 });
 
+describe("answers the platform makes for a creator", () => {
+  it.each([
+    ["a creator crash (502)", "/hostile?case=crash", {}, 502, "creator_error"],
+    [
+      "an oversized body (413)",
+      "/hostile",
+      { method: "POST", body: "x".repeat(1024 * 1024 + 1) },
+      413,
+      "body_too_large",
+    ],
+    ["an unknown API (404)", "/no-such-api", {}, 404, "api_not_found"],
+  ] as const)("sandboxes %s and sets the platform's CORS", async (_name, path, init, status, code) => {
+    const response = await demoPayerFetch(stack.devFile)(`${stack.url}${path}`, init);
+    expect(response.status).toBe(status);
+    expect(await response.json()).toMatchObject({ error: { code } });
+    expect(response.headers.get("content-security-policy")).toBe("sandbox");
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("access-control-allow-origin")).toBe("*");
+    expect(response.headers.get("payment-response")).toBeNull();
+  });
+});
+
 describe("CORS is the platform's", () => {
   it("lets any origin read the 402 and its PAYMENT-REQUIRED header, without credentials", async () => {
     const response = await fetch(`${stack.url}/counted`, { headers: { origin: "https://app.example" } });
