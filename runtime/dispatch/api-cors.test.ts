@@ -21,9 +21,7 @@ describe("the platform's CORS for APIs", () => {
       ),
     ).toBe("x-a, content-type");
     expect(
-      preflight({ "access-control-request-headers": "x-a, (b)" }).headers.get(
-        "access-control-allow-headers",
-      ),
+      preflight({ "access-control-request-headers": "x-a, (b)" }).headers.get("access-control-allow-headers"),
     ).toContain("PAYMENT-SIGNATURE");
   });
 
