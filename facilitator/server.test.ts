@@ -225,11 +225,19 @@ describe("facilitator HTTP face", () => {
       for (const [body, reason] of cases) {
         const response = await post(path, body);
         expect(response.status, `${path} ${JSON.stringify(body).slice(0, 80)}`).toBe(400);
-        expect(((await response.json()) as { reason: string }).reason).toMatch(reason);
+        const { error } = (await response.json()) as { error: { code: string; message: string } };
+        expect(error.code).toMatch(/^(invalid_request|unsupported_scheme_or_network)$/);
+        expect(error.message).toMatch(reason);
       }
     }
     const notFound = await fetch(`${facilitator.url}/nope`);
     expect(notFound.status).toBe(404);
+    expect(await notFound.json()).toMatchObject({
+      error: { code: "not_found", message: "no route GET /nope" },
+    });
+    const tooLarge = await post("/verify", { padding: "x".repeat(70 * 1024) });
+    expect(tooLarge.status).toBe(413);
+    expect(await tooLarge.json()).toMatchObject({ error: { code: "body_too_large", maxBytes: 64 * 1024 } });
   });
 
   it("reports health", async () => {
@@ -258,7 +266,9 @@ describe("facilitator without a reachable chain", () => {
       for (const path of ["/verify", "/settle"]) {
         const response = await post(path, settleBody(payload, req), orphan.url);
         expect(response.status).toBe(502);
-        expect(await response.json()).toMatchObject({ error: "rpc_unavailable", network: "eip155:31337" });
+        expect(await response.json()).toMatchObject({
+          error: { code: "rpc_unavailable", network: "eip155:31337" },
+        });
       }
       expect((await fetch(`${orphan.url}/health`)).status).toBe(503);
       expect(Date.now() - started).toBeLessThan(10_000);

@@ -4,6 +4,7 @@ import { x402Facilitator } from "@x402/core/facilitator";
 import { ExactEvmScheme } from "@x402/evm/exact/facilitator";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { errorResponse, errorToResponse, HttpError } from "../runtime/shared/http-error.ts";
 import { type FacilitatorConfig, type FacilitatorConfigInput, parseFacilitatorConfig } from "./config.ts";
 import { createEvmNetwork, type EvmNetwork } from "./evm-network.ts";
 import { type FacilitatorRequest, parseFacilitatorRequest } from "./request-body.ts";
@@ -12,6 +13,7 @@ import { createSettleOnce } from "./settle-once.ts";
 
 /** Header on /settle answers saying how it was answered (first, joined, recorded, on-chain); for logs and tests. */
 export const SETTLEMENT_OUTCOME_HEADER = "x-settlement-outcome";
+const MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * The facilitator's HTTP face, as `HTTPFacilitatorClient` from @x402/core speaks to it:
@@ -32,17 +34,18 @@ export function createFacilitatorApp(input: FacilitatorConfigInput | Facilitator
   app.use(
     "*",
     bodyLimit({
-      maxSize: 64 * 1024,
-      onError: (c) => c.json({ error: "body_too_large", reason: "max 64 KiB" }, 413),
+      maxSize: MAX_BODY_BYTES,
+      onError: () =>
+        errorResponse(413, "body_too_large", "the request body is larger than 64 KiB", {
+          maxBytes: MAX_BODY_BYTES,
+        }),
     }),
   );
 
   app.get("/supported", (c) => c.json(facilitator.getSupported()));
 
   app.post("/verify", async (c) => {
-    const parsed = await readRequest(c, networks);
-    if ("error" in parsed) return parsed.error;
-    const { request, network } = parsed;
+    const { request, network } = await readRequest(c, networks);
     try {
       const result = await facilitator.verify(request.paymentPayload, request.paymentRequirements);
       // A verify that failed because the node is down must not read as "the payment is bad".
@@ -51,20 +54,18 @@ export function createFacilitatorApp(input: FacilitatorConfigInput | Facilitator
       }
       return c.json(result);
     } catch (error) {
-      return failure(c, error, network);
+      throw failure(error, network);
     }
   });
 
   app.post("/settle", async (c) => {
-    const parsed = await readRequest(c, networks);
-    if ("error" in parsed) return parsed.error;
-    const { request, network } = parsed;
+    const { request, network } = await readRequest(c, networks);
     try {
       const { response, outcome } = await settleOnce.settle(request, network);
       c.header(SETTLEMENT_OUTCOME_HEADER, outcome);
       return c.json(response);
     } catch (error) {
-      return failure(c, error, network);
+      throw failure(error, network);
     }
   });
 
@@ -86,42 +87,42 @@ export function createFacilitatorApp(input: FacilitatorConfigInput | Facilitator
     return c.json({ ok, networks: checks, recordedSettlements: settleOnce.size }, ok ? 200 : 503);
   });
 
-  app.notFound((c) => c.json({ error: "not_found", reason: `no route ${c.req.method} ${c.req.path}` }, 404));
-  app.onError((error, c) => c.json({ error: "internal_error", reason: error.message }, 500));
+  // The x402 answers of /verify and /settle keep their protocol shape (HTTPFacilitatorClient reads
+  // them); the facilitator's own errors take the platform's one error shape.
+  app.notFound((c) => errorResponse(404, "not_found", `no route ${c.req.method} ${c.req.path}`));
+  app.onError((error) => errorToResponse(error, "facilitator", `the facilitator failed: ${error.message}`));
   return app;
 }
 
 async function readRequest(
   c: Context,
   networks: Map<string, EvmNetwork>,
-): Promise<{ request: FacilitatorRequest; network: EvmNetwork } | { error: Response }> {
+): Promise<{ request: FacilitatorRequest; network: EvmNetwork }> {
   let body: unknown;
   try {
     body = await c.req.json();
   } catch {
-    return { error: c.json({ error: "invalid_request", reason: "body must be JSON" }, 400) };
+    throw new HttpError(400, "invalid_request", "body must be JSON");
   }
   const parsed = parseFacilitatorRequest(body);
-  if (!parsed.ok) return { error: c.json({ error: "invalid_request", reason: parsed.reason }, 400) };
+  if (!parsed.ok) throw new HttpError(400, "invalid_request", parsed.reason);
   const { paymentRequirements } = parsed.request;
   const network = networks.get(paymentRequirements.network);
   if (paymentRequirements.scheme !== "exact" || !network) {
     const served = [...networks.keys()].map((n) => `exact on ${n}`).join(", ");
     const reason = `unsupported scheme/network "${paymentRequirements.scheme}" on ${paymentRequirements.network}; this facilitator serves ${served}`;
-    return { error: c.json({ error: "unsupported_scheme_or_network", reason }, 400) };
+    throw new HttpError(400, "unsupported_scheme_or_network", reason);
   }
   return { request: parsed.request, network };
 }
 
-function failure(c: Context, error: unknown, network: EvmNetwork): Response {
+/** A failed verify/settle as the error to answer with: the chain unreachable is a 502 naming it. */
+function failure(error: unknown, network: EvmNetwork): unknown {
   if (error instanceof RpcUnavailableError || isTransportError(error)) {
     const reason = error instanceof Error ? error.message : String(error);
-    return c.json({ error: "rpc_unavailable", network: network.network, reason }, 502);
+    return new HttpError(502, "rpc_unavailable", reason, { network: network.network });
   }
-  return c.json(
-    { error: "internal_error", reason: error instanceof Error ? error.message : String(error) },
-    500,
-  );
+  return error;
 }
 
 export interface StartFacilitatorOptions extends Partial<Omit<FacilitatorConfigInput, "networks">> {

@@ -1,4 +1,5 @@
 import { Log, LogLevel, Miniflare, type MiniflareOptions } from "miniflare";
+import { BINDINGS, PAYER_LEDGER_CLASS } from "../core/bindings.ts";
 import { COMPATIBILITY_DATE, PLATFORM_COMPATIBILITY_FLAGS } from "../core/build/compat.ts";
 import type { PlatformBundles } from "./platform-workers.ts";
 
@@ -42,11 +43,11 @@ export async function startWorkerd(options: WorkerdOptions): Promise<Miniflare> 
         compatibilityFlags: PLATFORM_COMPATIBILITY_FLAGS,
         // Direct sockets skip Miniflare's entry proxy: production-like tails (FACTS.md).
         unsafeDirectSockets: [{ host: "127.0.0.1", port: options.port }],
-        d1Databases: { DB: DB_ID },
-        kvNamespaces: { CACHE: "402claw-cache" },
-        durableObjects: { PAYER_LEDGER: { className: "PayerLedger", useSQLite: true } },
+        d1Databases: { [BINDINGS.db]: DB_ID },
+        kvNamespaces: { [BINDINGS.cache]: "402claw-cache" },
+        durableObjects: { [BINDINGS.payerLedger]: { className: PAYER_LEDGER_CLASS, useSQLite: true } },
         bindings: options.dispatchVars,
-        serviceBindings: { LOCAL_NAMESPACE: { name: "namespace", entrypoint: "LocalNamespace" } },
+        serviceBindings: { [BINDINGS.localNamespace]: { name: "namespace", entrypoint: "LocalNamespace" } },
       },
       {
         name: "namespace",
@@ -55,7 +56,7 @@ export async function startWorkerd(options: WorkerdOptions): Promise<Miniflare> 
         compatibilityFlags: PLATFORM_COMPATIBILITY_FLAGS,
         workerLoaders: { LOADER: {} },
         kvNamespaces: { SCRIPTS: "402claw-local-scripts" },
-        r2Buckets: { DATA: "402claw-data" },
+        r2Buckets: { [BINDINGS.data]: "402claw-data" },
         serviceBindings: { OUTBOUND: { name: "outbound", entrypoint: "OutboundGateway" } },
       },
       {
@@ -65,7 +66,10 @@ export async function startWorkerd(options: WorkerdOptions): Promise<Miniflare> 
         compatibilityFlags: PLATFORM_COMPATIBILITY_FLAGS,
         bindings: { RESOLVE_OVERRIDES: JSON.stringify(options.resolveOverrides) },
         ratelimits: {
-          EGRESS_LIMITER: { namespace_id: "1001", simple: { limit: options.egressPerMinute, period: 60 } },
+          [BINDINGS.egressLimiter]: {
+            namespace_id: "1001",
+            simple: { limit: options.egressPerMinute, period: 60 },
+          },
         },
       },
     ],

@@ -1,4 +1,5 @@
 import type { Miniflare } from "miniflare";
+import { BINDINGS } from "../core/bindings.ts";
 import { buildApi } from "../core/build/build-api.ts";
 import type { BuiltApi } from "../core/build/types.ts";
 import {
@@ -18,8 +19,8 @@ export async function publishApis(
   payments: { payToFor: (api: LoadedApi) => string; splitFor: (api: LoadedApi) => SplitRecord },
 ): Promise<BuiltApi[]> {
   const built = await Promise.all(apis.map((api) => buildApi(api)));
-  const db = await mf.getD1Database("DB", "dispatch");
-  const cache = await mf.getKVNamespace("CACHE", "dispatch");
+  const db = await mf.getD1Database(BINDINGS.db, "dispatch");
+  const cache = await mf.getKVNamespace(BINDINGS.cache, "dispatch");
   const now = Math.floor(Date.now() / 1000);
   for (const [index, api] of built.entries()) {
     // In the Pulumi provider's order: data and code, then the catalog row, then the cache purge.
@@ -43,7 +44,7 @@ export async function publishApis(
 export async function deployToLocalNamespace(mf: Miniflare, api: BuiltApi): Promise<void> {
   // Same order as the Pulumi provider: data first, so a live worker never points at missing data.
   if (api.data) {
-    const bucket = await mf.getR2Bucket("DATA", "namespace");
+    const bucket = await mf.getR2Bucket(BINDINGS.data, "namespace");
     await bucket.put(api.data.key, api.data.body, { httpMetadata: { contentType: api.data.contentType } });
   }
   const script: LocalScript = {
@@ -66,8 +67,8 @@ export async function deployToLocalNamespace(mf: Miniflare, api: BuiltApi): Prom
 
 /** APIs registered earlier whose folder is gone are retired (history kept), as `pulumi up` would. */
 async function retireMissing(mf: Miniflare, liveSlugs: readonly string[], now: number): Promise<void> {
-  const db = await mf.getD1Database("DB", "dispatch");
-  const cache = await mf.getKVNamespace("CACHE", "dispatch");
+  const db = await mf.getD1Database(BINDINGS.db, "dispatch");
+  const cache = await mf.getKVNamespace(BINDINGS.cache, "dispatch");
   const namespace = await mf.getWorker("namespace");
   const { results } = await db.prepare("SELECT slug, worker_name FROM apis WHERE status = 'active'").all();
   for (const row of results as Array<{ slug: string; worker_name: string }>) {

@@ -3,6 +3,7 @@ import { existsSync, rmSync } from "node:fs";
 import type { Miniflare } from "miniflare";
 import { freePort } from "../chain/free-port.ts";
 import { type RunningLocalChain, startLocalChain } from "../chain/start-local-chain.ts";
+import { BINDINGS } from "../core/bindings.ts";
 import type { BuiltApi } from "../core/build/types.ts";
 import type { ManifestError } from "../core/errors.ts";
 import { type LoadedApi, loadStackApis } from "../core/manifest/load.ts";
@@ -116,12 +117,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const adminToken = randomBytes(24).toString("hex");
     const [bundles, fixture] = await Promise.all([bundlePlatformWorkers(), startFixtureUpstream()]);
     stoppers.push(() => fixture.stop());
+    // The gateway's port is fixed before workerd starts: its public origin is a setting.
+    const port = await portOrFree(options.port ?? DEFAULT_PORT);
     const mf = await startWorkerd({
       bundles,
-      port: options.port ?? DEFAULT_PORT,
+      port,
       ...(persist ? { persistDir: `${dir}/state` } : {}),
       dispatchVars: {
         ENVIRONMENT: "local",
+        PUBLIC_ORIGIN: `http://127.0.0.1:${port}`,
         MAX_BODY_BYTES: String(1024 * 1024),
         CREATOR_TIMEOUT_MS: String(options.creatorTimeoutMs ?? 10_000),
         X402_NETWORK: chain.network,
@@ -141,7 +145,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     stoppers.push(() => mf.dispose());
     await applyMigrations(
-      d1BindingRunner(await mf.getD1Database("DB", "dispatch")),
+      d1BindingRunner(await mf.getD1Database(BINDINGS.db, "dispatch")),
       readMigrations(`${REPO_ROOT}/runtime/migrations`),
     );
     const url = await gatewayUrl(mf);

@@ -1,7 +1,5 @@
 import { HttpError } from "../shared/http-error.ts";
 
-export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
-
 /**
  * Reads a request body into memory, refusing more than `maxBytes` with 413 — from the declared
  * Content-Length when there is one, and by counting when the body is chunked.

@@ -1,16 +1,23 @@
+import { BINDINGS } from "../../core/bindings.ts";
 import type { PayerLedger } from "../ledger/payer-ledger.ts";
 import type { LocalNamespace } from "../local-namespace/worker.ts";
 
-/** Bindings and settings of the dispatch worker (names are a contract with infra/ and the local stack). */
+/**
+ * Bindings and settings of the dispatch worker as they arrive. Binding names come from
+ * core/bindings.ts (shared with infra/ and the local stack); the plain-text settings are read only
+ * through `dispatchSettings` (settings.ts), which validates them all at once.
+ */
 export interface DispatchEnv {
-  DB: D1Database;
-  CACHE: KVNamespace;
+  [BINDINGS.db]: D1Database;
+  [BINDINGS.cache]: KVNamespace;
   /** Production: the Workers for Platforms dispatch namespace. */
-  DISPATCHER?: DispatchNamespace;
+  [BINDINGS.dispatcher]?: DispatchNamespace;
   /** Local only: the stand-in namespace (the real binding cannot run locally). */
-  LOCAL_NAMESPACE?: Service<LocalNamespace>;
-  PAYER_LEDGER?: DurableObjectNamespace<PayerLedger>;
+  [BINDINGS.localNamespace]?: Service<LocalNamespace>;
+  [BINDINGS.payerLedger]?: DurableObjectNamespace<PayerLedger>;
   ENVIRONMENT?: string;
+  /** The marketplace's public origin, e.g. https://market.example.com (locally the gateway URL). */
+  PUBLIC_ORIGIN?: string;
   X402_NETWORK?: string;
   X402_ASSET?: string;
   X402_ASSET_NAME?: string;

@@ -5,6 +5,7 @@ export { PayerLedger } from "../ledger/payer-ledger.ts";
 
 import { reconcileUnknownPayments } from "./admin/reconcile.ts";
 import type { DispatchEnv } from "./env.ts";
+import { dispatchSettings } from "./settings.ts";
 
 const app = createDispatchApp();
 
@@ -12,6 +13,8 @@ const app = createDispatchApp();
 export default {
   fetch: app.fetch,
   scheduled(_controller: ScheduledController, env: DispatchEnv, ctx: ExecutionContext) {
+    // The same fail-closed check as every request: a bad setting stops the run, naming it.
+    dispatchSettings(env);
     ctx.waitUntil(
       reconcileUnknownPayments(env).then((outcomes) => console.log(`reconciled ${outcomes.length} payments`)),
     );

@@ -255,7 +255,7 @@ describe("RESOLVE_OVERRIDES (local stack)", () => {
     expect(calls).not.toHaveBeenCalled();
   });
 
-  it("answers 500 with a clear message when the overrides are malformed", async () => {
+  it("fails closed with a 503 naming RESOLVE_OVERRIDES when the overrides are malformed", async () => {
     const { fetchImpl, calls } = recordingFetch();
     const response = await handleOutbound(
       new Request("https://api.frankfurter.app/"),
@@ -263,8 +263,12 @@ describe("RESOLVE_OVERRIDES (local stack)", () => {
       { RESOLVE_OVERRIDES: '{"api.frankfurter.app": "127.0.0.1:8790"}' },
       { fetchImpl },
     );
-    expect(response.status).toBe(500);
-    expect((await errorOf(response)).message).toContain("http(s) origin");
+    expect(response.status).toBe(503);
+    expect(response.headers.get("x-402claw-egress")).toBe("error");
+    const error = await errorOf(response);
+    expect(error.code).toBe("outbound_misconfigured");
+    expect(error.message).toContain("RESOLVE_OVERRIDES");
+    expect(error.message).toContain("http(s) origin");
     expect(calls).not.toHaveBeenCalled();
   });
 

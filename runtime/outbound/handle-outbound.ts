@@ -2,8 +2,14 @@
 // (Workers for Platforms outbound worker), is judged, rate limited and only then sent on.
 // Kept free of `cloudflare:workers` imports so it can be tested in Node with a fake fetch.
 
+import { BINDINGS } from "../../core/bindings.ts";
+import { errorResponse, HttpError } from "../shared/http-error.ts";
 import { judgeDestination } from "./egress-policy.ts";
-import { checkEgressRate, type RateLimiter } from "./egress-rate-limit.ts";
+import type { RateLimiter } from "./egress-rate-limit.ts";
+import { checkEgressRate } from "./egress-rate-limit.ts";
+import { outboundSettings } from "./outbound-settings.ts";
+
+export { parseResolveOverrides } from "./outbound-settings.ts";
 
 /** Creator identity from the dispatch worker's outbound params (all strings). */
 export interface OutboundParams {
@@ -17,7 +23,7 @@ export interface OutboundParams {
 
 /** Bindings and vars of the outbound worker; in production the params arrive on `env` too. */
 export interface OutboundEnv extends Partial<OutboundParams> {
-  EGRESS_LIMITER?: RateLimiter;
+  [BINDINGS.egressLimiter]?: RateLimiter;
   /** Local stack only: JSON map of hostname → origin, e.g. {"api.frankfurter.app":"http://127.0.0.1:8790"}. */
   RESOLVE_OVERRIDES?: string;
 }
@@ -44,12 +50,18 @@ const HOP_BY_HOP = new Set([
   "upgrade",
 ]);
 
-type MarkerValue = "denied" | "error";
-
-function jsonError(status: number, code: string, message: string, marker: MarkerValue): Response {
-  return new Response(JSON.stringify({ error: { code, message } }), {
-    status,
-    headers: { "content-type": "application/json; charset=utf-8", "x-402claw-egress": marker },
+/**
+ * The outbound worker's one error handler: the platform's JSON error shape, marked for the creator's
+ * runtime as a refusal (`denied`, 4xx) or a failure (`error`, 5xx).
+ */
+function outboundErrorResponse(error: unknown): Response {
+  const known = error instanceof HttpError;
+  if (!known) console.error("outbound worker fault", error);
+  const { status, code, message, details } = known
+    ? error
+    : { status: 500, code: "internal_error", message: "the outbound worker failed", details: {} };
+  return errorResponse(status, code, message, details, {
+    "x-402claw-egress": status < 500 ? "denied" : "error",
   });
 }
 
@@ -80,23 +92,6 @@ function parseAllowlist(egress: string): string[] {
     .filter((entry) => entry !== "");
 }
 
-/** Parse RESOLVE_OVERRIDES into hostname → origin; throws with a clear message when malformed. */
-export function parseResolveOverrides(raw: string | undefined): Map<string, string> {
-  const overrides = new Map<string, string>();
-  if (raw === undefined || raw.trim() === "") return overrides;
-  const parsed: unknown = JSON.parse(raw);
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new Error("RESOLVE_OVERRIDES must be a JSON object of hostname → origin");
-  }
-  for (const [host, origin] of Object.entries(parsed)) {
-    if (typeof origin !== "string" || !/^https?:\/\//.test(origin)) {
-      throw new Error(`RESOLVE_OVERRIDES["${host}"] must be an http(s) origin such as http://127.0.0.1:8790`);
-    }
-    overrides.set(host.toLowerCase().replace(/\.$/, ""), new URL(origin).origin);
-  }
-  return overrides;
-}
-
 /** Where the request really goes: the asked-for URL, or the local stack's override origin (same path and query). */
 function upstreamUrl(requestUrl: string, hostname: string, overrides: Map<string, string>): string {
   const origin = overrides.get(hostname);
@@ -112,32 +107,36 @@ export async function handleOutbound(
   env: OutboundEnv,
   options: OutboundOptions = {},
 ): Promise<Response> {
+  try {
+    return await forwardOutbound(request, params, env, options);
+  } catch (error) {
+    return outboundErrorResponse(error);
+  }
+}
+
+async function forwardOutbound(
+  request: Request,
+  params: OutboundParams,
+  env: OutboundEnv,
+  options: OutboundOptions,
+): Promise<Response> {
+  const settings = outboundSettings(env);
   const verdict = judgeDestination(request.url, parseAllowlist(params.egress));
   if (!verdict.allowed) {
     console.warn(
       JSON.stringify({ event: "egress_denied", slug: params.slug, code: verdict.code, url: request.url }),
     );
-    return jsonError(verdict.status, verdict.code, verdict.reason, "denied");
+    throw new HttpError(verdict.status, verdict.code, verdict.reason);
   }
 
-  const rate = await checkEgressRate(env.EGRESS_LIMITER, params.owner || params.slug);
-  if (!rate.allowed) return jsonError(rate.status, rate.code, rate.reason, "denied");
+  const rate = await checkEgressRate(settings.egressLimiter, params.owner || params.slug);
+  if (!rate.allowed) throw new HttpError(rate.status, rate.code, rate.reason);
   if (rate.degraded)
     console.warn(
       JSON.stringify({ event: "egress_limiter_degraded", slug: params.slug, detail: rate.degraded }),
     );
 
-  let target: string;
-  try {
-    target = upstreamUrl(request.url, verdict.hostname, parseResolveOverrides(env.RESOLVE_OVERRIDES));
-  } catch (error) {
-    return jsonError(
-      500,
-      "bad_resolve_overrides",
-      `The outbound worker is misconfigured: ${String(error)}`,
-      "error",
-    );
-  }
+  const target = upstreamUrl(request.url, verdict.hostname, settings.resolveOverrides);
 
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const controller = new AbortController();
@@ -162,18 +161,13 @@ export async function handleOutbound(
     });
     upstream = await Promise.race([(options.fetchImpl ?? fetch)(new Request(target, init)), timedOut]);
   } catch (error) {
-    return jsonError(
-      502,
-      "upstream_unreachable",
-      `The upstream could not be reached: ${String(error)}`,
-      "error",
-    );
+    throw new HttpError(502, "upstream_unreachable", `The upstream could not be reached: ${String(error)}`);
   } finally {
     if (timer !== undefined) clearTimeout(timer);
   }
   if (upstream === "timeout") {
     controller.abort();
-    return jsonError(504, "upstream_timeout", `The upstream did not answer within ${timeoutMs} ms.`, "error");
+    throw new HttpError(504, "upstream_timeout", `The upstream did not answer within ${timeoutMs} ms.`);
   }
   return new Response(upstream.body, {
     status: upstream.status,

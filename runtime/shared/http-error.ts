@@ -15,19 +15,30 @@ export function errorResponse(
   return Response.json(body, { status, headers });
 }
 
-/** A typed error carrying its HTTP answer; thrown deep, turned into a response at the edge of a handler. */
+/** A typed error carrying its HTTP answer; thrown deep, turned into a response in one place (`errorToResponse`). */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
     readonly details: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = "HttpError";
   }
 
   toResponse(): Response {
-    return errorResponse(this.status, this.code, this.message, this.details);
+    return errorResponse(this.status, this.code, this.message, this.details, this.headers);
   }
+}
+
+/**
+ * The one place errors become responses: an `HttpError` answers as itself; anything else is the
+ * platform's own fault, logged here and answered as a 500 that leaks nothing.
+ */
+export function errorToResponse(error: unknown, what: string, message: string): Response {
+  if (error instanceof HttpError) return error.toResponse();
+  console.error(`${what} fault`, error);
+  return errorResponse(500, "internal_error", message);
 }

@@ -7,6 +7,7 @@ import {
 } from "viem";
 import { HttpError } from "../../shared/http-error.ts";
 import type { DispatchEnv } from "../env.ts";
+import { dispatchSettings } from "../settings.ts";
 import type { OwnedApi } from "./owned-apis.ts";
 import { payoutTransfers } from "./payout-transfers.ts";
 import type { PayoutRow, SkippedTransaction } from "./responses.ts";
@@ -21,12 +22,8 @@ export async function recordPayoutsFromChain(
   api: OwnedApi,
   txHashes: readonly Hex[],
 ): Promise<{ payouts: PayoutRow[]; skipped: SkippedTransaction[] }> {
-  const rpcUrl = env.RPC_URL;
-  const asset = env.X402_ASSET;
-  if (!rpcUrl || !asset) {
-    const missing = !rpcUrl ? "RPC_URL" : "X402_ASSET";
-    throw new HttpError(503, "payouts_not_configured", `gateway setting ${missing} is not set`);
-  }
+  const { rpcUrl, asset } = dispatchSettings(env);
+  if (!rpcUrl) throw new HttpError(503, "payouts_not_configured", "gateway setting RPC_URL is not set");
   const client = createPublicClient({ transport: http(rpcUrl, { timeout: 10_000, retryCount: 1 }) });
   const unique = [...new Set(txHashes.map((hash) => hash.toLowerCase() as Hex))];
   const skipped: SkippedTransaction[] = [];

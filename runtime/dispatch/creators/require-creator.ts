@@ -1,10 +1,11 @@
 import { HttpError } from "../../shared/http-error.ts";
 import type { DispatchEnv } from "../env.ts";
+import { dispatchSettings } from "../settings.ts";
 import { type CreatorSession, verifySessionToken } from "./session-token.ts";
 
 /** AUTH_SECRET, or a 503 that names it: without it no session can be issued or checked. */
 export function authSecret(env: DispatchEnv): string {
-  const secret = env.AUTH_SECRET;
+  const secret = dispatchSettings(env).authSecret;
   if (!secret) {
     throw new HttpError(
       503,

@@ -1,13 +1,18 @@
 import { describe, expect, it } from "vitest";
-import type { DispatchEnv } from "../env.ts";
-import { creatorRoutes } from "./routes.ts";
+import { createDispatchApp } from "../app.ts";
+import { testDispatchEnv } from "../test-env.ts";
 import { signSessionToken } from "./session-token.ts";
 
 // The refusals that happen before any database work; everything past them runs against real D1 and
-// a real chain in e2e/creator-stats.test.ts. DB is left out on purpose: touching it would throw.
-const env = (settings: Partial<DispatchEnv> = {}) => settings as DispatchEnv;
-const post = (path: string, body: unknown, settings?: Partial<DispatchEnv>) =>
-  creatorRoutes().request(
+// a real chain in e2e/creator-stats.test.ts. The bindings are empty on purpose: touching one would throw.
+// Requests go through the whole app, so its onError turns the typed errors into responses.
+const env = (settings: Record<string, string> = {}) => testDispatchEnv(settings);
+const routes = () => ({
+  request: (path: string, init: RequestInit, environment: ReturnType<typeof env>) =>
+    createDispatchApp().request(`/creators${path}`, init, environment),
+});
+const post = (path: string, body: unknown, settings?: Record<string, string>) =>
+  routes().request(
     path,
     { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } },
     env(settings),
@@ -20,7 +25,7 @@ describe("creator routes before sign-in", () => {
     for (const response of [
       await post("/challenge", { address: "0x90F79bf6EB2c4f870365E785982E1f101E93b906" }),
       await post("/session", { message: "m", signature: "0x00" }),
-      await creatorRoutes().request("/me/stats", { headers: { authorization: "Bearer x" } }, env()),
+      await routes().request("/me/stats", { headers: { authorization: "Bearer x" } }, env()),
     ]) {
       expect(response.status).toBe(503);
       const error = await errorOf(response);
@@ -31,7 +36,7 @@ describe("creator routes before sign-in", () => {
 
   it("refuses private endpoints without a valid session, saying how to get one", async () => {
     const settings = { AUTH_SECRET: "s3cret" };
-    const none = await creatorRoutes().request("/me/stats", {}, env(settings));
+    const none = await routes().request("/me/stats", {}, env(settings));
     expect(none.status).toBe(401);
     expect(none.headers.get("cache-control")).toBe("no-store");
     const missing = await errorOf(none);
@@ -43,7 +48,7 @@ describe("creator routes before sign-in", () => {
       "0x90F79bf6EB2c4f870365E785982E1f101E93b906",
       Date.now() + 60_000,
     );
-    const wrong = await creatorRoutes().request(
+    const wrong = await routes().request(
       "/me/logs?slug=x",
       { headers: { authorization: `Bearer ${forged}` } },
       env(settings),
@@ -57,13 +62,13 @@ describe("creator routes before sign-in", () => {
     const response = await post("/challenge", { address: "0x123" }, settings);
     expect(response.status).toBe(400);
     expect((await errorOf(response)).message).toContain("must be a 0x wallet address");
-    const notJson = await creatorRoutes().request("/session", { method: "POST", body: "{" }, env(settings));
+    const notJson = await routes().request("/session", { method: "POST", body: "{" }, env(settings));
     expect(notJson.status).toBe(400);
     expect((await errorOf(notJson)).message).toBe("the body must be JSON");
   });
 
   it("answers 404 with the list of creator endpoints for anything else", async () => {
-    const response = await creatorRoutes().request("/me/secrets", {}, env({ AUTH_SECRET: "s" }));
+    const response = await routes().request("/me/secrets", {}, env({ AUTH_SECRET: "s" }));
     expect(response.status).toBe(404);
     expect((await errorOf(response)).message).toContain("GET /creators/me/stats");
   });

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { errorResponse, HttpError } from "../../shared/http-error.ts";
+import { HttpError } from "../../shared/http-error.ts";
 import type { DispatchEnv } from "../env.ts";
 import { creatorLogs, DEFAULT_LOG_LIMIT, MAX_LOG_LIMIT } from "./creator-logs.ts";
 import { creatorStats } from "./creator-stats.ts";
@@ -31,6 +31,15 @@ type Handler = (request: Request, env: DispatchEnv, now: number) => Promise<unkn
 /** Creator sign-in and each creator's private stats, logs and payouts, under /creators. */
 export function creatorRoutes(): Hono<Env> {
   const app = new Hono<Env>();
+  // Private answers (and their errors) must never sit in a shared cache.
+  app.use(async (c, next) => {
+    await next();
+    const answered = new Response(c.res.body, c.res);
+    answered.headers.set("cache-control", "no-store");
+    // Hono copies the old response's headers onto a new one; clear it first.
+    c.res = undefined;
+    c.res = answered;
+  });
   app.post("/challenge", (c) => answer(c.req.raw, c.env, issueChallenge));
   app.post("/session", (c) => answer(c.req.raw, c.env, openSession));
 
@@ -68,30 +77,20 @@ export function creatorRoutes(): Hono<Env> {
     }),
   );
 
-  app.all("*", () =>
-    errorResponse(
+  app.all("*", () => {
+    throw new HttpError(
       404,
       "not_found",
       "creator endpoints: POST /creators/challenge, POST /creators/session, GET /creators/me/stats, " +
         "GET /creators/me/logs, POST /creators/me/payouts",
-    ),
-  );
+    );
+  });
   return app;
 }
 
-// Private answers must never sit in a shared cache; typed errors become their JSON responses.
+// Typed errors propagate to the app's onError, which turns them into their JSON responses.
 async function answer(request: Request, env: DispatchEnv, handler: Handler): Promise<Response> {
-  try {
-    const body = await handler(request, env, Date.now());
-    return Response.json(body, { headers: { "cache-control": "no-store" } });
-  } catch (error) {
-    if (error instanceof HttpError) {
-      const response = error.toResponse();
-      response.headers.set("cache-control", "no-store");
-      return response;
-    }
-    throw error;
-  }
+  return Response.json(await handler(request, env, Date.now()));
 }
 
 function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {

@@ -2,6 +2,7 @@ import { getAddress } from "viem";
 import { z } from "zod";
 import { HttpError } from "../../shared/http-error.ts";
 import type { DispatchEnv } from "../env.ts";
+import { dispatchSettings } from "../settings.ts";
 import { createChallenge } from "./auth/challenge.ts";
 import { SignInError } from "./auth/sign-in-error.ts";
 import { verifySignIn } from "./auth/verify-sign-in.ts";
@@ -74,13 +75,6 @@ export async function openSession(request: Request, env: DispatchEnv, now: numbe
 
 // The chain the gateway takes payments on is the one creators sign in for.
 function chainIdOf(env: DispatchEnv): number {
-  const match = /^eip155:(\d+)$/.exec(env.X402_NETWORK ?? "");
-  if (!match) {
-    throw new HttpError(
-      503,
-      "auth_not_configured",
-      "gateway setting X402_NETWORK must be a network like eip155:8453",
-    );
-  }
-  return Number(match[1]);
+  // The settings schema guarantees the eip155:<id> form.
+  return Number(dispatchSettings(env).network.split(":")[1]);
 }

@@ -6,6 +6,7 @@ import { type Context, Hono } from "hono";
 import { errorResponse } from "../../shared/http-error.ts";
 import type { ApiRecord } from "../api-record.ts";
 import type { DispatchEnv } from "../env.ts";
+import { dispatchSettings } from "../settings.ts";
 import { facilitatorFor } from "./facilitator.ts";
 import { inspectPayment } from "./inspect-payment.ts";
 import { PaidCall } from "./paid-call.ts";
@@ -85,7 +86,7 @@ async function assembleGate(
   } catch {
     return undefined;
   }
-  const resourceUrl = new URL(c.req.url);
+  const resourceUrl = new URL(new URL(c.req.url).pathname, dispatchSettings(c.env).publicOrigin);
   resourceUrl.search = "";
   const { extensions, ...route } = routeConfigFor(api, config, resourceUrl.toString());
   const routes: { "*": RouteConfig } = { "*": route };
