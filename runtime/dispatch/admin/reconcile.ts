@@ -5,6 +5,7 @@ import type { DispatchEnv } from "../env.ts";
 import { facilitatorFor } from "../payments/facilitator.ts";
 import { paymentConfig } from "../payments/payment-config.ts";
 import { nothingWasSettled } from "../payments/settle-outcome.ts";
+import { dispatchSettings } from "../settings.ts";
 import { readAuthorization } from "./chain-reader.ts";
 
 export interface ReconcileOutcome {
@@ -41,7 +42,7 @@ export async function reconcileUnknownPayments(
   env: DispatchEnv,
   budgetMs = RECONCILE_BUDGET_MS,
 ): Promise<ReconcileOutcome[]> {
-  const rpcUrl = env.RPC_URL;
+  const { rpcUrl } = dispatchSettings(env);
   const ledgers = env.PAYER_LEDGER;
   if (!rpcUrl || !ledgers) throw new Error("reconciliation needs RPC_URL and the PAYER_LEDGER binding");
   const stopAt = Date.now() + budgetMs;

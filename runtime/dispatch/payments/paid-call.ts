@@ -5,6 +5,7 @@ import type { AdvanceInput, PaymentState } from "../../ledger/payment-state.ts";
 import { errorResponse } from "../../shared/http-error.ts";
 import type { ApiRecord } from "../api-record.ts";
 import type { DispatchEnv } from "../env.ts";
+import { dispatchSettings } from "../settings.ts";
 import type { FacilitatorTrace } from "./facilitator.ts";
 import { nothingWasSettled } from "./settle-outcome.ts";
 
@@ -149,6 +150,7 @@ export class PaidCall {
         reason: "unsupported_payload",
         message: "only EIP-3009 exact payments are accepted",
       };
+    const settings = dispatchSettings(this.env);
     const ledgerNamespace = this.env.PAYER_LEDGER;
     if (!ledgerNamespace) return this.ledgerAbort("no PAYER_LEDGER binding");
     this.ledger = ledgerNamespace.get(ledgerNamespace.idFromName(authorization.from.toLowerCase()));
@@ -159,8 +161,8 @@ export class PaidCall {
         apiSlug: this.api.slug,
         payTo: this.api.payTo,
         amount: this.api.priceAtomic,
-        network: this.env.X402_NETWORK ?? "",
-        asset: this.env.X402_ASSET ?? "",
+        network: settings.network,
+        asset: settings.asset,
         settleMode: this.api.settleMode,
         validBefore: Number(authorization.validBefore),
         payloadJson: JSON.stringify(payload),
