@@ -59,4 +59,19 @@ describe("parseCsv", () => {
       /row 3 \(line 3\): quoted field unterminated/,
     );
   });
+
+  it("reads mixed CRLF, LF and CR line endings as row breaks", () => {
+    expect(parseCsv("data.csv", "a,b\r\n1,2\n3,4\r5,6\r\n").records).toEqual([
+      ["1", "2"],
+      ["3", "4"],
+      ["5", "6"],
+    ]);
+  });
+
+  it("refuses a too-wide header before splitting it, and an oversized cell by row and column", () => {
+    expect(problem(`${"c,".repeat(10_000)}c\n`)).toMatch(/10001 columns, over the 10000-column limit/);
+    expect(problem(`a,b\n1,${"x".repeat(70_000)}\n`)).toMatch(
+      /row 2, column 2 \("b"\): the value is 70000 bytes/,
+    );
+  });
 });

@@ -1,6 +1,7 @@
 import Papa from "papaparse";
 import { BuildError } from "../errors.ts";
 import { checkCellText, checkColumnCount, checkRowCount } from "./cell-checks.ts";
+import { checkColumnNames } from "./column-names.ts";
 import { DATA_LIMITS } from "./limits.ts";
 import type { RawCell, RawTable } from "./raw-table.ts";
 
@@ -43,6 +44,12 @@ export function parseCsv(file: string, raw: string): RawTable {
             parser,
           );
         header = fields;
+        // Checked before any row: a UTF-16 or binary file is then reported by its header.
+        try {
+          checkColumnNames(file, header);
+        } catch (error) {
+          return fail(error as BuildError, parser);
+        }
         return;
       }
       if (isBlank(fields)) {

@@ -16,9 +16,13 @@ export function containmentProblem(dir: string, relativePath: string): string | 
     path = join(path, part);
     const stats = lstatOrUndefined(path);
     if (!stats) return undefined; // missing: the caller reports it as missing
-    const shown = parts.slice(0, index + 1).join("/");
-    if (stats.isSymbolicLink()) return `"${shown}" is a symbolic link, which is never followed`;
-    if (index === parts.length - 1 && !stats.isFile()) return `"${shown}" is not a regular file`;
+    const last = index === parts.length - 1;
+    if (stats.isSymbolicLink()) {
+      return last
+        ? "is a symbolic link, which is never followed"
+        : `passes through "${parts.slice(0, index + 1).join("/")}", a symbolic link, which is never followed`;
+    }
+    if (last && !stats.isFile()) return "is not a regular file";
   }
   const inside = relative(realpathSync(dir), realpathSync(path));
   if (inside === "" || inside.startsWith("..") || isAbsolute(inside))
