@@ -94,6 +94,7 @@ describe("a 10,000-column API", () => {
     const header = response.headers.get("payment-required") ?? "";
     expect(header.length).toBeGreaterThan(0);
     expect(header.length).toBeLessThan(8 * 1024);
+    console.info(`402 PAYMENT-REQUIRED header of a ${WIDE_COLUMNS}-column API: ${header.length} bytes`);
     const required = decodePaymentRequiredHeader(header);
     expect(required.accepts.length).toBeGreaterThan(0);
     const bazaar = required.extensions?.bazaar as Parameters<typeof validateDiscoveryExtension>[0];

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../../local/paths.ts";
 import { BuildError, ManifestError } from "../errors.ts";
 import { loadStackApis } from "../manifest/load.ts";
 import { buildApi } from "./build-api.ts";
@@ -140,6 +141,21 @@ const CASES: Case[] = [
     expect: {
       refused: [/handler\.ts: cannot be bundled: imports "\.\/config\.json", which is a symbolic link/],
     },
+  },
+  {
+    name: "function importing a package and a sibling file (accepted: packages come from node_modules)",
+    manifest: { kind: "function", source: "handler.ts" },
+    setup: (f) => {
+      // As in a checkout: the repository's node_modules sits above stacks/.
+      symlinkSync(join(REPO_ROOT, "node_modules"), join(f.root, "node_modules"));
+      write(f, "greeting.ts", 'export const greeting = "hi";\n');
+      write(
+        f,
+        "handler.ts",
+        'import { Hono } from "hono";\nimport { greeting } from "./greeting.ts";\nexport default () => ({ greeting, app: typeof Hono });\n',
+      );
+    },
+    expect: { accepted: (built) => expect(built.modules[0]!.content).toContain('"hi"') },
   },
   {
     name: "api.yaml over 64 KiB",
