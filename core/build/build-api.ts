@@ -11,6 +11,8 @@ import { contentHash } from "./hash.ts";
 import type { BuiltApi, BuiltDataObject } from "./types.ts";
 
 export const MAX_DATA_BYTES = DATA_LIMITS.maxFileBytes;
+/** Cloudflare refuses worker scripts over 10 MB (paid plan, compressed); a bundle this large uncompressed is refused here first. */
+export const MAX_BUNDLE_BYTES = 10 * 1024 * 1024;
 const MAIN_MODULE = "worker.js";
 
 /** Builds one creator API (bundle + data) exactly as both the local stack and the Pulumi provider deploy it. */
@@ -30,6 +32,14 @@ export async function buildApi(api: LoadedApi): Promise<BuiltApi> {
       creatorDir: api.dir,
       label: sourceLabel,
     });
+    const size = Buffer.byteLength(code);
+    if (size > MAX_BUNDLE_BYTES) {
+      throw new BuildError(
+        sourceLabel,
+        `bundles to ${size} bytes, over the ${MAX_BUNDLE_BYTES}-byte limit for a worker`,
+        "import less (large data belongs in a data API or fetched at run time)",
+      );
+    }
   }
   const modules = [{ name: MAIN_MODULE, content: code }];
   const compatibilityFlags = CREATOR_COMPATIBILITY_FLAGS[manifest.kind];

@@ -158,6 +158,15 @@ const CASES: Case[] = [
     expect: { accepted: (built) => expect(built.modules[0]!.content).toContain('"hi"') },
   },
   {
+    name: "function bundling an 11 MB file from its own folder",
+    manifest: { kind: "function", source: "handler.ts" },
+    setup: (f) => {
+      write(f, "big.txt", "z".repeat(11 * 1024 * 1024));
+      write(f, "handler.ts", 'import big from "./big.txt";\nexport default () => big.length;\n');
+    },
+    expect: { refused: [/handler\.ts: bundles to \d+ bytes, over the 10485760-byte limit/] },
+  },
+  {
     name: "api.yaml over 64 KiB",
     setup: (f) => {
       write(f, "data.csv", "a\n1\n");
