@@ -39,6 +39,9 @@ beforeAll(async () => {
   const outside = join(project.root, "runner-secret.csv");
   writeFileSync(outside, `token\n${SECRET}\n`);
   symlinkSync(outside, join(addDataApi("linked-secret", "data.csv"), "data.csv"));
+  // Passes `402claw validate` (the fee bounds are the stack's) and fails only at publish, resolving its split.
+  addDataApi("greedy-fee", "data.csv", "a\n1\n");
+  writeFileSync(join(project.apisDir, "greedy-fee", "api.yaml"), "platformFeeBps: 9000\n", { flag: "a" });
   // Before: a 637 KB PAYMENT-REQUIRED header that no client could read.
   const header = Array.from({ length: WIDE_COLUMNS }, (_, i) => `column_${i}`);
   const row = header.map((_, i) => `value ${i}`);
@@ -61,7 +64,15 @@ describe("one bad API never takes the others down", () => {
   it("starts, serves every good API and names each bad one with why", async () => {
     expect(await catalogSlugs()).toEqual(["chemical-elements", "fx-convert", "wide", "world-cities"]);
     const failures = Object.fromEntries(stack.failures.map((failure) => [failure.api, failure.message]));
-    expect(Object.keys(failures).sort()).toEqual(["broken-manifest", "huge-cell", "linked-secret"]);
+    expect(Object.keys(failures).sort()).toEqual([
+      "broken-manifest",
+      "greedy-fee",
+      "huge-cell",
+      "linked-secret",
+    ]);
+    expect(failures["greedy-fee"]).toMatch(
+      /^stacks\/dev\/apis\/greedy-fee\/api\.yaml: publishing failed: config overrideBps: .*9000.*Fix:/,
+    );
     expect(failures["huge-cell"]).toMatch(
       /stacks\/dev\/apis\/huge-cell\/data\.csv: row 2, column 2 \("blob"\).*cell limit\. Fix:/,
     );
@@ -129,6 +140,7 @@ describe("watch mode keeps republishing", () => {
       "wide",
     ]);
     expect([...new Set(stack.failures.map((failure) => failure.api))].sort()).toEqual([
+      "greedy-fee",
       "huge-cell",
       "linked-secret",
       "world-cities",

@@ -73,7 +73,7 @@ export async function publishApis(
       await cache.delete(apiCacheKey(built.slug));
       published.push({ loaded, built, payTo });
     } catch (error) {
-      failures.push(failureOf(loaded.manifest.slug, error));
+      failures.push(failureOf(loaded.manifest.slug, error, loaded.file));
     }
   }
   const kept = [...earlierFailures, ...failures].map((failure) => failure.api);

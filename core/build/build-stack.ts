@@ -1,3 +1,4 @@
+import { BuildError, ManifestError } from "../errors.ts";
 import { type LoadedApi, loadStackApis } from "../manifest/load.ts";
 import { buildApi } from "./build-api.ts";
 import type { BuiltApi } from "./types.ts";
@@ -22,9 +23,14 @@ export function apiOfFile(file: string): string {
   return (at >= 0 ? parts[at + 1] : undefined) ?? file;
 }
 
-/** A failure record from whatever was thrown while handling `api`. */
-export function failureOf(api: string, error: unknown): ApiFailure {
-  return { api, message: error instanceof Error ? error.message : String(error) };
+/**
+ * A failure record from whatever was thrown while handling `api`. Manifest and build errors name
+ * their file already; anything else (a split's fee bounds, a deploy step) gets the API's `file`.
+ */
+export function failureOf(api: string, error: unknown, file?: string): ApiFailure {
+  const message = error instanceof Error ? error.message : String(error);
+  const named = error instanceof ManifestError || error instanceof BuildError || !file;
+  return { api, message: named ? message : `${file}: publishing failed: ${message}` };
 }
 
 /**
