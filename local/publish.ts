@@ -1,6 +1,7 @@
 import type { Miniflare } from "miniflare";
 import { BINDINGS } from "../core/bindings.ts";
 import { buildApi } from "../core/build/build-api.ts";
+import { type ApiFailure, apiOfFile, failureOf } from "../core/build/build-stack.ts";
 import type { BuiltApi } from "../core/build/types.ts";
 import {
   registerApiStatements,
@@ -8,36 +9,77 @@ import {
   type SplitRecord,
   type SqlStatement,
 } from "../core/catalog/api-row.ts";
-import type { LoadedApi } from "../core/manifest/load.ts";
+import { type LoadedApi, loadStackApis } from "../core/manifest/load.ts";
 import type { LocalScript } from "../runtime/local-namespace/rpc.ts";
 import { apiCacheKey } from "../runtime/shared/cache-keys.ts";
 
-/** Builds every API with the shared builder and deploys it to the local namespace, R2, D1 and KV. */
+/** An API that is live after a publish, with what it was built from and where it is paid. */
+export interface PublishedApi {
+  loaded: LoadedApi;
+  built: BuiltApi;
+  payTo: string;
+}
+
+/** What a publish did: the APIs now live, and every API that failed, named with the reason. */
+export interface PublishOutcome {
+  published: PublishedApi[];
+  failures: ApiFailure[];
+}
+
+export interface PublishPayments {
+  payToFor: (api: LoadedApi) => string | Promise<string>;
+  splitFor: (api: LoadedApi) => SplitRecord;
+}
+
+/**
+ * Loads every API of the stack and publishes each one that loads; an invalid manifest, a bad data
+ * file or a failing deploy is reported for that API alone and never stops the others.
+ */
+export async function publishStack(
+  mf: Miniflare,
+  root: string,
+  stack: string,
+  payments: PublishPayments,
+): Promise<PublishOutcome> {
+  const { apis, errors } = loadStackApis(root, stack);
+  const failures = errors.map((error) => failureOf(apiOfFile(error.file), error));
+  const outcome = await publishApis(mf, apis, payments, failures);
+  return { published: outcome.published, failures: [...failures, ...outcome.failures] };
+}
+
+/**
+ * Builds each API with the shared builder and deploys it to the local namespace, R2, D1 and KV,
+ * one at a time. An API that fails keeps its last good deployment, as a failed `pulumi up` of
+ * one resource would; `earlierFailures` (e.g. invalid manifests) are kept the same way.
+ */
 export async function publishApis(
   mf: Miniflare,
   apis: readonly LoadedApi[],
-  payments: { payToFor: (api: LoadedApi) => string; splitFor: (api: LoadedApi) => SplitRecord },
-): Promise<BuiltApi[]> {
-  const built = await Promise.all(apis.map((api) => buildApi(api)));
+  payments: PublishPayments,
+  earlierFailures: readonly ApiFailure[] = [],
+): Promise<PublishOutcome> {
   const db = await mf.getD1Database(BINDINGS.db, "dispatch");
   const cache = await mf.getKVNamespace(BINDINGS.cache, "dispatch");
   const now = Math.floor(Date.now() / 1000);
-  for (const [index, api] of built.entries()) {
-    // In the Pulumi provider's order: data and code, then the catalog row, then the cache purge.
-    await deployToLocalNamespace(mf, api);
-    const loaded = apis[index]!;
-    await runStatements(
-      db,
-      registerApiStatements(api, payments.payToFor(loaded), now, payments.splitFor(loaded)),
-    );
-    await cache.delete(apiCacheKey(api.slug));
+  const published: PublishedApi[] = [];
+  const failures: ApiFailure[] = [];
+  for (const loaded of apis) {
+    try {
+      const built = await buildApi(loaded);
+      const payTo = await payments.payToFor(loaded);
+      const statements = registerApiStatements(built, payTo, now, payments.splitFor(loaded));
+      // In the Pulumi provider's order: data and code, then the catalog row, then the cache purge.
+      await deployToLocalNamespace(mf, built);
+      await runStatements(db, statements);
+      await cache.delete(apiCacheKey(built.slug));
+      published.push({ loaded, built, payTo });
+    } catch (error) {
+      failures.push(failureOf(loaded.manifest.slug, error, loaded.file));
+    }
   }
-  await retireMissing(
-    mf,
-    built.map((api) => api.slug),
-    now,
-  );
-  return built;
+  const kept = [...earlierFailures, ...failures].map((failure) => failure.api);
+  await retireMissing(mf, [...published.map((api) => api.built.slug), ...kept], now);
+  return { published, failures };
 }
 
 /** Puts a built API's data in R2 and its worker in the local namespace, like the Cloudflare upload. */

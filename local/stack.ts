@@ -4,9 +4,8 @@ import type { Miniflare } from "miniflare";
 import { freePort } from "../chain/free-port.ts";
 import { type RunningLocalChain, startLocalChain } from "../chain/start-local-chain.ts";
 import { BINDINGS } from "../core/bindings.ts";
+import type { ApiFailure } from "../core/build/build-stack.ts";
 import type { BuiltApi } from "../core/build/types.ts";
-import type { ManifestError } from "../core/errors.ts";
-import { type LoadedApi, loadStackApis } from "../core/manifest/load.ts";
 import { applyMigrations } from "../core/migrations/apply-migrations.ts";
 import { d1BindingRunner } from "../core/migrations/d1-binding-runner.ts";
 import { readMigrations } from "../core/migrations/read-migrations.ts";
@@ -17,7 +16,7 @@ import { knownCreators, LOCAL_PLATFORM_WALLET, prepareLocalSplits, readFeeSettin
 import { gatewayUrl, startWorkerd } from "./miniflare.ts";
 import { localDir, REPO_ROOT } from "./paths.ts";
 import { bundlePlatformWorkers } from "./platform-workers.ts";
-import { publishApis } from "./publish.ts";
+import { type PublishedApi, publishStack } from "./publish.ts";
 
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_CHAIN_PORT = 8545;
@@ -52,21 +51,13 @@ export interface LocalStack {
   /** Stops only the facilitator (fault-injection tests); `stop()` still stops everything else. */
   stopFacilitator(): Promise<void>;
   apis: BuiltApi[];
+  /** APIs of the stack that are not live after the last (re)publish, each with the reason. */
+  failures: ApiFailure[];
   devFilePath: string;
   devFile: DevFile;
-  /** Re-reads the stack's manifests and republishes every API (watch mode). */
+  /** Re-reads the stack's manifests and republishes every API that builds (watch mode); see `failures`. */
   reload(): Promise<BuiltApi[]>;
   stop(): Promise<void>;
-}
-
-/** A validation failure of one or more manifests, all reported at once. */
-export class StackInvalidError extends Error {
-  constructor(readonly errors: readonly Error[]) {
-    super(
-      `the stack has ${errors.length} invalid API${errors.length === 1 ? "" : "s"}:\n${errors.map((e) => `  ${e.message}`).join("\n")}`,
-    );
-    this.name = "StackInvalidError";
-  }
 }
 
 /** Starts the whole marketplace on this machine; everything it starts, `stop()` stops. */
@@ -74,7 +65,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const root = options.root ?? REPO_ROOT;
   const stack = options.stack ?? "dev";
   const dir = options.localDir ?? localDir(root);
-  const loaded = loadValidApis(root, stack);
   const stoppers: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     for (const stop of stoppers.reverse()) await stop().catch(() => {});
@@ -149,15 +139,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       readMigrations(`${REPO_ROOT}/runtime/migrations`),
     );
     const url = await gatewayUrl(mf);
-    const publish = async (apis: readonly LoadedApi[]) => {
+    const publish = async () => {
       // Each API is paid to its own split (creator share + platform fee), predicted before it exists.
-      const payTo = new Map(
-        await Promise.all(apis.map(async (api) => [api, await splits.payToFor(api)] as const)),
-      );
-      const payToFor = (api: LoadedApi) => payTo.get(api)!;
-      const built = await publishApis(mf, apis, { payToFor, splitFor: splits.recordFor });
+      // One bad API is reported in `failures` and never keeps the others from being published.
+      const { published, failures } = await publishStack(mf, root, stack, {
+        payToFor: splits.payToFor,
+        splitFor: splits.recordFor,
+      });
+      const built = published.map((api) => api.built);
       const devFile = {
-        ...devFileFor(url, stack, built, payToFor, apis),
+        ...devFileFor(url, stack, published),
         ...chainFields(chain, facilitator.url),
         admin: { token: adminToken },
         platform: {
@@ -166,12 +157,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           splitter: splits.splitter.kind,
           splitFactory: splits.factory,
         },
-        creators: knownCreators(apis),
+        creators: knownCreators(published.map((api) => api.loaded)),
       };
       writeDevFile(`${dir}/dev.json`, devFile);
-      return { built, devFile };
+      return { built, failures, devFile };
     };
-    let state = await publish(loaded);
+    let state = await publish();
     const localStack: LocalStack = {
       url,
       mf,
@@ -181,12 +172,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       get apis() {
         return state.built;
       },
+      get failures() {
+        return state.failures;
+      },
       devFilePath: `${dir}/dev.json`,
       get devFile() {
         return state.devFile;
       },
       async reload() {
-        state = await publish(loadValidApis(root, stack));
+        state = await publish();
         return state.built;
       },
       stop: stopAll,
@@ -196,12 +190,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await stopAll();
     throw error;
   }
-}
-
-function loadValidApis(root: string, stack: string): LoadedApi[] {
-  const { apis, errors } = loadStackApis(root, stack);
-  if (errors.length) throw new StackInvalidError(errors as ManifestError[]);
-  return apis;
 }
 
 async function portOrFree(port: number): Promise<number> {
@@ -226,23 +214,17 @@ function overridesFor(fixture: FixtureUpstream): Record<string, string> {
   return { [FIXTURE_HOST]: fixture.url };
 }
 
-function devFileFor(
-  url: string,
-  stack: string,
-  built: readonly BuiltApi[],
-  payToFor: (api: LoadedApi) => string,
-  loaded: readonly LoadedApi[],
-): DevFile {
+function devFileFor(url: string, stack: string, published: readonly PublishedApi[]): DevFile {
   return {
     gateway: url,
     stack,
-    apis: built.map((api, index) => ({
+    apis: published.map(({ built: api, payTo }) => ({
       slug: api.slug,
       kind: api.kind,
       price: api.manifest.price,
       title: api.manifest.title,
       url: `${url}/${api.slug}`,
-      payTo: payToFor(loaded[index]!),
+      payTo,
       owner: api.manifest.owner,
     })),
   };

@@ -51,6 +51,7 @@ export async function runDev(argv: string[]): Promise<number> {
     ),
   });
   printBanner(stack, Date.now() - started);
+  printFailures(stack);
   const stopWatching = values["no-watch"] ? () => {} : watchApis(stack, projectRoot(), values.stack!);
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
@@ -83,6 +84,14 @@ Dev settings for tools and x402 clients: ${stack.devFilePath}
 Ctrl-C stops everything.`);
 }
 
+/** Names every API that is not live, with why and how to fix it (the others are served). */
+function printFailures(stack: LocalStack): void {
+  if (stack.failures.length === 0) return;
+  const names = [...new Set(stack.failures.map((failure) => failure.api))];
+  say(`not published (${names.join(", ")}); an earlier good version, if any, is still served:`);
+  for (const failure of stack.failures) say(`  ${failure.api}: ${failure.message}`);
+}
+
 /** Republishes the stack when any API folder changes (debounced); errors are reported, not fatal. */
 function watchApis(stack: LocalStack, root: string, stackName: string): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -90,7 +99,10 @@ function watchApis(stack: LocalStack, root: string, stackName: string): () => vo
     clearTimeout(timer);
     timer = setTimeout(() => {
       stack.reload().then(
-        (apis) => say(`republished ${apis.length} APIs: ${apis.map((api) => api.slug).join(", ")}`),
+        (apis) => {
+          say(`republished ${apis.length} APIs: ${apis.map((api) => api.slug).join(", ")}`);
+          printFailures(stack);
+        },
         (error: unknown) => say(`not republished: ${error instanceof Error ? error.message : String(error)}`),
       );
     }, 300);

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { makeTempProject, type TempProject } from "../../e2e/support/temp-project.ts";
@@ -46,5 +46,31 @@ describe("402claw validate", () => {
     const result = validate();
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("fx-convert/handler.ts");
+  });
+
+  it("exits 1 naming every failing API: a 3 MB cell, a symlinked data file and an invalid manifest", () => {
+    project = makeTempProject();
+    writeFileSync(
+      join(project.apisDir, "world-cities", "cities.csv"),
+      `name,note\nTokyo,${"x".repeat(3 << 20)}\n`,
+    );
+    const secret = join(project.root, "secret.json");
+    writeFileSync(secret, '[{"token": "hunter2"}]');
+    symlinkSync(secret, join(project.apisDir, "chemical-elements", "elements-link.json"));
+    const manifest = join(project.apisDir, "chemical-elements", "api.yaml");
+    writeFileSync(
+      manifest,
+      readFileSync(manifest, "utf8").replace(/source: .*/, "source: elements-link.json"),
+    );
+    writeFileSync(join(project.apisDir, "fx-convert", "api.yaml"), "slug: fx-convert\n");
+    const result = validate();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/world-cities\/cities\.csv: row 2, column 2 \("note"\).*cell limit/);
+    expect(result.stderr).toMatch(
+      /chemical-elements\/api\.yaml: source: "elements-link\.json" is a symbolic link/,
+    );
+    expect(result.stderr).toMatch(/fx-convert\/api\.yaml: title: is required/);
+    expect(result.stderr).toMatch(/failing: chemical-elements, fx-convert, world-cities\)/);
+    expect(result.stderr).not.toContain("hunter2");
   });
 });

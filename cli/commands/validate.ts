@@ -1,5 +1,4 @@
-import { buildApi } from "../../core/build/build-api.ts";
-import { loadStackApis } from "../../core/manifest/load.ts";
+import { buildStackApis } from "../../core/build/build-stack.ts";
 import { projectRoot } from "../../local/paths.ts";
 import { parseCommandArgs } from "../args.ts";
 import { out, say } from "../output.ts";
@@ -17,24 +16,17 @@ export async function runValidate(argv: string[]): Promise<number> {
     return 0;
   }
   const stack = values.stack ?? "dev";
-  const { apis, errors } = loadStackApis(projectRoot(), stack);
-  const problems: string[] = errors.map((error) => error.message);
-  let built = 0;
-  for (const api of apis) {
-    try {
-      await buildApi(api);
-      built++;
-    } catch (error) {
-      problems.push(error instanceof Error ? error.message : String(error));
-    }
-  }
-  if (problems.length) {
-    for (const problem of problems) say(problem);
-    say(`\n${problems.length} problem${problems.length === 1 ? "" : "s"} in stack '${stack}'.`);
+  const { built, failures } = await buildStackApis(projectRoot(), stack);
+  if (failures.length) {
+    for (const failure of failures) say(failure.message);
+    const failing = [...new Set(failures.map((failure) => failure.api))];
+    say(
+      `\n${failures.length} problem${failures.length === 1 ? "" : "s"} in stack '${stack}' (failing: ${failing.join(", ")}).`,
+    );
     return 1;
   }
   out(
-    `stack '${stack}': ${built} API${built === 1 ? "" : "s"} valid and built (${apis.map((a) => a.manifest.slug).join(", ") || "none"})`,
+    `stack '${stack}': ${built.length} API${built.length === 1 ? "" : "s"} valid and built (${built.map((b) => b.api.manifest.slug).join(", ") || "none"})`,
   );
   return 0;
 }

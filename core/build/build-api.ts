@@ -1,6 +1,8 @@
-import { readFileSync, statSync } from "node:fs";
+import { summariseDataset } from "../catalog/data-summary.ts";
 import { buildDataset } from "../dataset/build-dataset.ts";
+import { DATA_LIMITS } from "../dataset/limits.ts";
 import { BuildError } from "../errors.ts";
+import { readCreatorFile } from "../manifest/contained-path.ts";
 import type { LoadedApi } from "../manifest/load.ts";
 import { parseUsdPrice } from "../price.ts";
 import { bundleWorker, runtimePath } from "./bundle.ts";
@@ -8,7 +10,9 @@ import { COMPATIBILITY_DATE, CREATOR_COMPATIBILITY_FLAGS } from "./compat.ts";
 import { contentHash } from "./hash.ts";
 import type { BuiltApi, BuiltDataObject } from "./types.ts";
 
-export const MAX_DATA_BYTES = 50 * 1024 * 1024;
+export const MAX_DATA_BYTES = DATA_LIMITS.maxFileBytes;
+/** Cloudflare refuses worker scripts over 10 MB (paid plan, compressed); a bundle this large uncompressed is refused here first. */
+export const MAX_BUNDLE_BYTES = 10 * 1024 * 1024;
 const MAIN_MODULE = "worker.js";
 
 /** Builds one creator API (bundle + data) exactly as both the local stack and the Pulumi provider deploy it. */
@@ -25,8 +29,17 @@ export async function buildApi(api: LoadedApi): Promise<BuiltApi> {
   } else {
     code = await bundleWorker(runtimePath("templates/function/wrapper.ts"), {
       creatorEntry: api.sourcePath,
+      creatorDir: api.dir,
       label: sourceLabel,
     });
+    const size = Buffer.byteLength(code);
+    if (size > MAX_BUNDLE_BYTES) {
+      throw new BuildError(
+        sourceLabel,
+        `bundles to ${size} bytes, over the ${MAX_BUNDLE_BYTES}-byte limit for a worker`,
+        "import less (large data belongs in a data API or fetched at run time)",
+      );
+    }
   }
   const modules = [{ name: MAIN_MODULE, content: code }];
   const compatibilityFlags = CREATOR_COMPATIBILITY_FLAGS[manifest.kind];
@@ -53,15 +66,16 @@ export async function buildApi(api: LoadedApi): Promise<BuiltApi> {
 }
 
 function readDataset(api: LoadedApi, label: string): BuiltDataObject {
-  const size = statSync(api.sourcePath).size;
-  if (size > MAX_DATA_BYTES) {
+  // Read again here, not trusted from the loader: the provider and tools call this directly.
+  const read = readCreatorFile(api.dir, api.manifest.source, MAX_DATA_BYTES);
+  if ("problem" in read) {
     throw new BuildError(
       label,
-      `is ${size} bytes, over the ${MAX_DATA_BYTES}-byte limit`,
-      "split the data or trim columns",
+      read.problem,
+      "put the data file itself in the API folder, within the limits",
     );
   }
-  const dataset = buildDataset(label, readFileSync(api.sourcePath), { maxBytes: MAX_DATA_BYTES });
+  const dataset = buildDataset(label, read.bytes, { maxBytes: MAX_DATA_BYTES });
   const body = JSON.stringify(dataset);
   return {
     key: `datasets/${api.manifest.slug}/${contentHash([body]).slice(0, 16)}.json`,
@@ -69,10 +83,6 @@ function readDataset(api: LoadedApi, label: string): BuiltDataObject {
     contentType: "application/json",
     rows: dataset.rows.length,
     columns: dataset.columns,
-    sample: dataset.rows[0]
-      ? Object.fromEntries(
-          dataset.columns.map((column, index) => [column.name, dataset.rows[0]![index] ?? null]),
-        )
-      : null,
+    sample: summariseDataset(dataset).sample,
   };
 }

@@ -1,7 +1,8 @@
 import { builtinModules } from "node:module";
 import { fileURLToPath } from "node:url";
-import { build, type Message } from "esbuild";
+import { type BuildOptions, build, type Message } from "esbuild";
 import { BuildError } from "../errors.ts";
+import { creatorFolderPlugin } from "./creator-folder-plugin.ts";
 
 // With nodejs_compat, workerd provides Node built-ins (bare or `node:`); the bundle must leave them be.
 const NODE_BUILTINS = builtinModules.flatMap((name) => [name, `node:${name}`]);
@@ -16,11 +17,18 @@ export function runtimePath(relativePath: string): string {
   return RUNTIME_DIR + relativePath;
 }
 
-/** Bundles an entry into one ES module for workerd; `creatorEntry` is aliased as "402claw:creator". */
+/**
+ * Bundles an entry into one ES module for workerd. With `creatorEntry` (inside `creatorDir`), the
+ * import "402claw:creator" is that module, and the creator's own imports must stay in its folder.
+ */
 export async function bundleWorker(
   entry: string,
-  options: { creatorEntry?: string; label?: string } = {},
+  options: { creatorEntry?: string; creatorDir?: string; label?: string } = {},
 ): Promise<string> {
+  const creator: BuildOptions =
+    options.creatorEntry && options.creatorDir
+      ? { plugins: [creatorFolderPlugin(options.creatorDir, options.creatorEntry)], preserveSymlinks: true }
+      : { alias: options.creatorEntry ? { "402claw:creator": options.creatorEntry } : {} };
   try {
     const result = await build({
       entryPoints: [entry],
@@ -32,7 +40,7 @@ export async function bundleWorker(
       target: "es2022",
       conditions: ["workerd", "worker", "browser"],
       external: ["cloudflare:*", ...NODE_BUILTINS],
-      alias: options.creatorEntry ? { "402claw:creator": options.creatorEntry } : {},
+      ...creator,
       logLevel: "silent",
       legalComments: "none",
     });

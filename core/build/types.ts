@@ -13,7 +13,7 @@ export interface BuiltDataObject {
   contentType: "application/json";
   rows: number;
   columns: Array<{ name: string; type: string }>;
-  /** The first row, as callers receive it: the example in the API's discovery metadata. */
+  /** The first row over the first columns, long strings shortened (see `summariseDataset`): the example in discovery metadata. */
   sample: Record<string, unknown> | null;
 }
 

@@ -1,4 +1,12 @@
 import type { BuiltApi } from "../build/types.ts";
+import { BuildError } from "../errors.ts";
+import { catalogSummary } from "./data-summary.ts";
+
+/**
+ * Any text written to the catalog row stays far below D1's 2 MB string limit (and the 402 header's
+ * budget); everything derived from creator data is already bounded, so this guards regressions.
+ */
+export const MAX_ROW_TEXT_BYTES = 64 * 1024;
 
 /** A parameterised statement, runnable through a D1 binding or the D1 HTTP API alike. */
 export interface SqlStatement {
@@ -21,10 +29,8 @@ export function registerApiStatements(
 ): SqlStatement[] {
   const m = built.manifest;
   const priceAtomic = Number(built.priceAtomic);
-  const outputSchema = built.data
-    ? JSON.stringify({ columns: built.data.columns, rows: built.data.rows, sample: built.data.sample })
-    : null;
-  return [
+  const outputSchema = built.data ? JSON.stringify(catalogSummary(built.data)) : null;
+  const statements: SqlStatement[] = [
     { sql: "INSERT INTO creators (address) VALUES (?) ON CONFLICT (address) DO NOTHING", params: [m.owner] },
     {
       sql: `INSERT INTO apis (slug, title, description, kind, owner, price_usd, price_atomic, pay_to, worker_name,
@@ -76,6 +82,20 @@ export function registerApiStatements(
         ]
       : []),
   ];
+  for (const statement of statements) checkRowSize(built, statement);
+  return statements;
+}
+
+function checkRowSize(built: BuiltApi, statement: SqlStatement): void {
+  for (const param of statement.params) {
+    if (typeof param === "string" && Buffer.byteLength(param) > MAX_ROW_TEXT_BYTES) {
+      throw new BuildError(
+        built.slug,
+        `its catalog metadata has a ${Buffer.byteLength(param)}-byte value, over ${MAX_ROW_TEXT_BYTES} bytes`,
+        "shorten the manifest's texts (this is a platform bug if they are short: please report it)",
+      );
+    }
+  }
 }
 
 /** Marks an API retired: it leaves the catalog, its usage and payments history stay. */

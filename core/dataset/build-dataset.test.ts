@@ -59,6 +59,7 @@ describe("buildDataset from CSV", () => {
     expect(problem("data.csv", " \n\n")).toMatch(/the file is empty/);
     expect(problem("data.json", "")).toMatch(/the file is empty/);
     expect(problem("data.csv", new Uint8Array([0x61, 0xff, 0x0a]))).toMatch(/not valid UTF-8/);
+    expect(problem("data.csv", new TextEncoder().encode("a,b\n"))).toMatch(/header but no data rows/);
     expect(problem("data.csv", "a\n1\n", 3)).toMatch(/4 bytes, over the 3-byte limit/);
     expect(problem("data.csv", "é\n", 2)).toMatch(/3 bytes/);
     expect(problem("data.xlsx", "a\n1\n")).toMatch(/unsupported file type/);
@@ -68,6 +69,35 @@ describe("buildDataset from CSV", () => {
     expect(problem("data.csv", "a,,c\n1,2,3\n")).toMatch(/column 2 has an empty name/);
     expect(problem("data.csv", "a,b,a\n1,2,3\n")).toMatch(/column 3 \("a"\) duplicates column 1/);
     expect(problem("data.csv", "a,b__c\n1,2\n")).toMatch(/"b__c".*"__"/);
+  });
+});
+
+describe("invalid UTF-8 is located", () => {
+  const bytes = (...parts: Array<string | number[]>) =>
+    Buffer.concat(parts.map((part) => (typeof part === "string" ? Buffer.from(part) : Buffer.from(part))));
+  it.each([
+    [
+      "in a middle cell",
+      bytes("a,b,c\n1,2,3\n4,x", [0xff], "y,6\n"),
+      /row 3, column 2 \("b"\) \(line 3, byte 15\)/,
+    ],
+    ["at the end of the file", bytes("a,b\n1,x", [0xe2, 0x82]), /row 2, column 2 \("b"\)/],
+    ["in the header", bytes("a,", [0xc3, 0x28], "\n1,2\n"), /row 1, column 2 \(line 1/],
+    [
+      "after a quoted line break",
+      bytes('a,b\n1,"x\ny"\n2,', [0x80], "\n"),
+      /row 3, column 2 \("b"\) \(line 4/,
+    ],
+    [
+      "past the first 64 KiB",
+      bytes(`a,b\n${"1,2\n".repeat(30_000)}3,`, [0xf0, 0x28, 0x8c, 0x28], "\n"),
+      /row 30002, column 2/,
+    ],
+  ])("%s", (_label, content, where) => {
+    expect(problem("data.csv", content)).toMatch(where);
+  });
+  it("gives line and column in JSON", () => {
+    expect(problem("data.json", bytes('[{"a":\n  "x', [0xff], '"}]'))).toMatch(/line 2, column 5/);
   });
 });
 

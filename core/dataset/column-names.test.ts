@@ -27,5 +27,9 @@ describe("checkColumnNames", () => {
       /column 2 \("price__usd"\) contains "__".*Fix: use a single "_"/,
     );
     expect(problem(["id", "name", "id"])).toMatch(/column 3 \("id"\) duplicates column 1/);
+    expect(problem(["id", "ID"])).toMatch(
+      /column 2 \("ID"\) differs from column 1 \("id"\) only by letter case/,
+    );
+    expect(problem(["a", "b\u0000"])).toMatch(/column 2 \("b\\u0000"\) contains a control character/);
   });
 });

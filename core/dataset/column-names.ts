@@ -3,9 +3,12 @@ import { BuildError } from "../errors.ts";
 const MAX_NAME_LENGTH = 64;
 // These would break the query string: "," separates `fields`, "=" and "&" separate parameters.
 const FORBIDDEN = /[,=&]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused.
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Checks header names are usable as query fields (`filter_<name>__<op>`); throws BuildError naming the column. */
 export function checkColumnNames(file: string, names: readonly string[]): void {
+  // Keyed by lower case: "id" and "ID" would confuse callers and tools that match fields case-insensitively.
   const seen = new Map<string, number>();
   names.forEach((name, index) => {
     const where = `column ${index + 1}`;
@@ -27,6 +30,13 @@ export function checkColumnNames(file: string, names: readonly string[]): void {
         "use a shorter column name",
       );
     }
+    if (CONTROL.test(name)) {
+      throw new BuildError(
+        file,
+        `${where} (${JSON.stringify(name)}) contains a control character (NUL, tab, line break, …)`,
+        "use printable characters only; if the file is UTF-16 or binary, save it as UTF-8 text",
+      );
+    }
     if (FORBIDDEN.test(name)) {
       throw new BuildError(
         file,
@@ -41,14 +51,17 @@ export function checkColumnNames(file: string, names: readonly string[]): void {
         'use a single "_" instead',
       );
     }
-    const previous = seen.get(name);
+    const previous = seen.get(name.toLowerCase());
     if (previous !== undefined) {
+      const same = names[previous] === name;
       throw new BuildError(
         file,
-        `${quoted} duplicates column ${previous + 1}`,
-        "give every column a unique name",
+        same
+          ? `${quoted} duplicates column ${previous + 1}`
+          : `${quoted} differs from column ${previous + 1} ("${names[previous]}") only by letter case`,
+        "give every column a unique name (ignoring case)",
       );
     }
-    seen.set(name, index);
+    seen.set(name.toLowerCase(), index);
   });
 }

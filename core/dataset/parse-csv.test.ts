@@ -19,7 +19,8 @@ describe("parseCsv", () => {
     const text = `${["c1", "c2", "c3", "c4", "c5"].join(",")}\r\n${values.map(quote).join(",")}\r\n`;
     const table = parseCsv("data.csv", text);
     expect(table.header).toEqual(["c1", "c2", "c3", "c4", "c5"]);
-    expect(table.records).toEqual([values]);
+    // Line breaks are normalised to LF everywhere, inside quoted values too.
+    expect(table.records).toEqual([values.map((value) => value.replaceAll("\r\n", "\n"))]);
   });
 
   it("turns empty cells into null and ignores trailing blank lines", () => {
@@ -32,7 +33,7 @@ describe("parseCsv", () => {
   });
 
   it("accepts a header with no rows", () => {
-    expect(parseCsv("data.csv", "a,b\n")).toEqual({ header: ["a", "b"], records: [] });
+    expect(parseCsv("data.csv", "a,b\n")).toEqual({ header: ["a", "b"], records: [], firstRecordRow: 2 });
   });
 
   it("rejects a missing header", () => {
@@ -56,6 +57,21 @@ describe("parseCsv", () => {
   it("rejects unterminated quotes with row and line", () => {
     expect(problem('id,note\n1,ok\n2,"never closed\n3,x\n')).toMatch(
       /row 3 \(line 3\): quoted field unterminated/,
+    );
+  });
+
+  it("reads mixed CRLF, LF and CR line endings as row breaks", () => {
+    expect(parseCsv("data.csv", "a,b\r\n1,2\n3,4\r5,6\r\n").records).toEqual([
+      ["1", "2"],
+      ["3", "4"],
+      ["5", "6"],
+    ]);
+  });
+
+  it("refuses a too-wide header before splitting it, and an oversized cell by row and column", () => {
+    expect(problem(`${"c,".repeat(10_000)}c\n`)).toMatch(/10001 columns, over the 10000-column limit/);
+    expect(problem(`a,b\n1,${"x".repeat(70_000)}\n`)).toMatch(
+      /row 2, column 2 \("b"\): the value is 70000 bytes/,
     );
   });
 });

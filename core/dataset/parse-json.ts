@@ -1,4 +1,5 @@
 import { BuildError } from "../errors.ts";
+import { checkCellText, checkColumnCount, checkRowCount } from "./cell-checks.ts";
 import type { RawCell, RawTable } from "./raw-table.ts";
 
 /**
@@ -24,6 +25,7 @@ export function parseJson(file: string, text: string): RawTable {
     );
   }
   if (parsed.length === 0) throw new BuildError(file, "the array is empty", "add at least one row object");
+  checkRowCount(file, parsed.length);
   const header: string[] = [];
   const indexOf = new Map<string, number>();
   parsed.forEach((row: unknown, index) => {
@@ -42,9 +44,11 @@ export function parseJson(file: string, text: string): RawTable {
           "flatten it into separate fields (or store it as a string)",
         );
       }
+      if (typeof value === "string") checkCellText(file, value, () => `row ${index + 1} field "${key}"`);
       if (!indexOf.has(key)) {
         indexOf.set(key, header.length);
         header.push(key);
+        checkColumnCount(file, header.length);
       }
     }
   });
@@ -55,7 +59,7 @@ export function parseJson(file: string, text: string): RawTable {
     }
     return record;
   });
-  return { header, records };
+  return { header, records, firstRecordRow: 1 };
 }
 
 function describe(value: unknown): string {

@@ -7,4 +7,6 @@ export interface RawTable {
   header: string[];
   /** Aligned with `header`; every record has exactly `header.length` cells. */
   records: RawCell[][];
+  /** How the creator counts rows: CSV counts the header as row 1 (data starts at 2), JSON counts array elements from 1. */
+  firstRecordRow: number;
 }

@@ -1,10 +1,14 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { isScalar, parseDocument, YAMLParseError } from "yaml";
 import type { z } from "zod";
 import { ManifestError } from "../errors.ts";
+import { containmentProblem, readCreatorFile } from "./contained-path.ts";
 import { fixFor } from "./fixes.ts";
 import { type ApiManifest, apiManifestSchema } from "./schema.ts";
+
+/** A manifest is a few lines; this bounds what a hostile one can make the loader parse. */
+const MAX_MANIFEST_BYTES = 64 * 1024;
 
 /** A manifest that passed validation, with where it lives. */
 export interface LoadedApi {
@@ -32,10 +36,24 @@ export function loadStackApis(root: string, stack: string): StackLoadResult {
   const apisDir = stackApisDir(root, stack);
   if (!existsSync(apisDir)) return { apis: [], errors: [] };
   const result: StackLoadResult = { apis: [], errors: [] };
-  const folders = readdirSync(apisDir)
-    .filter((name) => !name.startsWith(".") && statSync(join(apisDir, name)).isDirectory())
+  const entries = readdirSync(apisDir)
+    .filter((name) => !name.startsWith("."))
     .sort();
-  for (const folder of folders) {
+  for (const folder of entries) {
+    const stats = lstatSync(join(apisDir, folder));
+    if (stats.isSymbolicLink()) {
+      // Never followed: it could publish files from anywhere on the machine (or the CI runner).
+      result.errors.push(
+        new ManifestError(
+          relative(root, join(apisDir, folder)),
+          "(folder)",
+          "is a symbolic link, which is never followed",
+          "replace the link with a real folder holding the API's files",
+        ),
+      );
+      continue;
+    }
+    if (!stats.isDirectory()) continue;
     const loaded = loadApiFolder(root, join(apisDir, folder));
     if (Array.isArray(loaded)) result.errors.push(...loaded);
     else result.apis.push(loaded);
@@ -48,7 +66,7 @@ export function loadApiFolder(root: string, dir: string): LoadedApi | ManifestEr
   const manifestPath = join(dir, "api.yaml");
   const file = relative(root, manifestPath) || manifestPath;
   const folder = dir.split(/[\\/]/).pop() ?? "";
-  if (!existsSync(manifestPath)) {
+  if (!lstatOrUndefined(manifestPath)) {
     return [
       new ManifestError(
         file,
@@ -58,9 +76,13 @@ export function loadApiFolder(root: string, dir: string): LoadedApi | ManifestEr
       ),
     ];
   }
+  const read = readCreatorFile(dir, "api.yaml", MAX_MANIFEST_BYTES);
+  if ("problem" in read) {
+    return [new ManifestError(file, "(file)", read.problem, "make api.yaml a plain file of at most 64 KiB")];
+  }
   let raw: unknown;
   try {
-    raw = readManifestYaml(readFileSync(manifestPath, "utf8"));
+    raw = readManifestYaml(new TextDecoder().decode(read.bytes));
   } catch (error) {
     const where = error instanceof YAMLParseError ? ` at line ${error.linePos?.[0]?.line}` : "";
     return [new ManifestError(file, "(yaml)", `is not valid YAML${where}`, "check indentation and quoting")];
@@ -85,7 +107,17 @@ export function loadApiFolder(root: string, dir: string): LoadedApi | ManifestEr
     );
   }
   const sourcePath = join(dir, manifest.source);
-  if (!existsSync(sourcePath) || !statSync(sourcePath).isFile()) {
+  const unsafe = containmentProblem(dir, manifest.source);
+  if (unsafe) {
+    errors.push(
+      new ManifestError(
+        file,
+        "source",
+        `"${manifest.source}" ${unsafe}`,
+        "put the data or code file itself in the API folder (not a link to it) and name it in source",
+      ),
+    );
+  } else if (!lstatOrUndefined(sourcePath)) {
     errors.push(
       new ManifestError(
         file,
@@ -96,6 +128,14 @@ export function loadApiFolder(root: string, dir: string): LoadedApi | ManifestEr
     );
   }
   return errors.length ? errors : { manifest, dir, sourcePath, file };
+}
+
+function lstatOrUndefined(path: string) {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

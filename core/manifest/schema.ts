@@ -70,6 +70,7 @@ export const apiManifestSchema = z
     source: z
       .string()
       .min(1)
+      .max(200)
       .refine((path) => !path.startsWith("/") && !path.split(/[\\/]/).includes(".."), {
         message: "must be a path inside the API folder (no leading / and no ..)",
       }),
@@ -93,6 +94,7 @@ export const apiManifestSchema = z
       .optional(),
     example: z
       .string()
+      .max(300)
       .regex(/^[/?]/, { message: "must start with / or ? (a path and query relative to the API)" })
       .optional(),
   })

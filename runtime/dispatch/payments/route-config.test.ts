@@ -1,6 +1,8 @@
+import { encodePaymentRequiredHeader } from "@x402/core/http";
 import { validateDiscoveryExtension, validateDiscoveryExtensionSpec } from "@x402/extensions/bazaar";
 import { describe, expect, it } from "vitest";
 import type { ApiRecord } from "../api-record.ts";
+import { DISCOVERY_BUDGET_BYTES, jsonBytes } from "./discovery-block.ts";
 import type { PaymentConfig } from "./payment-config.ts";
 import { routeConfigFor } from "./route-config.ts";
 
@@ -40,6 +42,65 @@ const dataApi: ApiRecord = {
   status: "active",
 };
 
+type Bazaar = Parameters<typeof validateDiscoveryExtension>[0];
+
+/** The discovery block as a GET request carries it (x402 adds the method), checked with x402's validator. */
+function expectValidBazaar(bazaar: Bazaar): void {
+  expect(validateDiscoveryExtensionSpec(bazaar)).toMatchObject({ valid: true });
+  expect(
+    validateDiscoveryExtension({
+      ...bazaar,
+      info: { ...bazaar.info, input: { ...bazaar.info.input, method: "GET" } },
+    } as never),
+  ).toMatchObject({ valid: true });
+}
+
+/** The PAYMENT-REQUIRED header x402 would send for this route (both schemes offered, worst case). */
+function headerFor(api: ApiRecord, resourceUrl = "http://127.0.0.1:8787/wide"): string {
+  const route = routeConfigFor(api, config, resourceUrl);
+  const accepts = route.accepts as {
+    scheme: string;
+    network: string;
+    payTo: string;
+    price: { amount: string; asset: string; extra: object };
+    maxTimeoutSeconds: number;
+  };
+  const requirement = {
+    scheme: accepts.scheme,
+    network: accepts.network,
+    amount: accepts.price.amount,
+    asset: accepts.price.asset,
+    payTo: accepts.payTo,
+    maxTimeoutSeconds: accepts.maxTimeoutSeconds,
+    extra: accepts.price.extra,
+  };
+  return encodePaymentRequiredHeader({
+    x402Version: 2,
+    error: "Payment required",
+    resource: { url: resourceUrl, description: route.description!, mimeType: route.mimeType! },
+    accepts: [requirement, { ...requirement, scheme: "batch-settlement" }],
+    extensions: route.extensions as Record<string, unknown>,
+  });
+}
+
+/** A data API whose catalog row describes `count` columns (as rows written before the bound did). */
+function wideApi(count: number, name: (i: number) => string, value: (i: number) => unknown): ApiRecord {
+  const columns = Array.from({ length: count }, (_, i) => ({ name: name(i), type: "string" }));
+  return {
+    ...dataApi,
+    slug: "wide",
+    title: "T".repeat(80),
+    description: "€".repeat(500),
+    example: `?${Array.from({ length: 40 }, (_, i) => `filter_${name(i)}=${"v".repeat(200)}`).join("&")}`,
+    outputSchema: {
+      columns,
+      columnCount: 10_000,
+      rows: 5,
+      sample: Object.fromEntries(columns.map((column, i) => [column.name, value(i)])),
+    },
+  };
+}
+
 describe("routeConfigFor", () => {
   it("asks for the API's price in token units, paid to its payTo, on the configured network and asset", () => {
     const route = routeConfigFor(dataApi, config, "http://127.0.0.1:8787/world-cities");
@@ -66,16 +127,7 @@ describe("routeConfigFor", () => {
       { ...dataApi, kind: "function" as const, outputSchema: null, example: null },
     ],
   ])("declares a valid Bazaar discovery extension for %s", (_label, api) => {
-    const bazaar = routeConfigFor(api, config, "http://x/api").extensions?.bazaar as Parameters<
-      typeof validateDiscoveryExtension
-    >[0];
-    expect(validateDiscoveryExtensionSpec(bazaar)).toMatchObject({ valid: true });
-    expect(
-      validateDiscoveryExtension({
-        ...bazaar,
-        info: { ...bazaar.info, input: { ...bazaar.info.input, method: "GET" } },
-      } as never),
-    ).toMatchObject({ valid: true });
+    expectValidBazaar(routeConfigFor(api, config, "http://x/api").extensions?.bazaar as Bazaar);
   });
 
   it("describes data rows from the inferred column types, with a real first row as the example", () => {
@@ -91,5 +143,67 @@ describe("routeConfigFor", () => {
       },
     });
     expect(JSON.stringify(bazaar.schema)).toContain('"population":{"type":["number","null"]}');
+  });
+});
+
+describe("the 402 stays readable for any API (hostile creator data)", () => {
+  it.each([
+    [
+      "10,000 short columns",
+      wideApi(
+        10_000,
+        (i) => `c${i}`,
+        (i) => `v${i}`,
+      ),
+    ],
+    [
+      "10,000 columns of 64 three-byte characters",
+      wideApi(
+        10_000,
+        (i) => `${"é€"[i % 2]!.repeat(60)}${i}`,
+        () => "€".repeat(100),
+      ),
+    ],
+    [
+      "100 columns with 3 MB sample values",
+      wideApi(
+        100,
+        (i) => `col${i}`,
+        () => "x".repeat(3 * 1024 * 1024),
+      ),
+    ],
+  ])("%s: header under 8 KB, decodable, with a valid discovery block", (_label, api) => {
+    const header = headerFor(api);
+    expect(header.length).toBeLessThan(8 * 1024);
+    const decoded = JSON.parse(Buffer.from(header, "base64").toString("utf8")) as {
+      extensions: { bazaar: Bazaar };
+    };
+    const bazaar = decoded.extensions.bazaar;
+    expect(jsonBytes(bazaar)).toBeLessThanOrEqual(DISCOVERY_BUDGET_BYTES);
+    expectValidBazaar(bazaar);
+    // Columns are listed while they fit, with a note that names the total and where to see all.
+    const schema = JSON.stringify(bazaar.schema);
+    expect(schema).toMatch(/"description":"\d+ of 10000 columns shown; GET \/wide\/schema lists all"/);
+    const example = bazaar.info.output?.example as { data: Array<Record<string, unknown>> };
+    expect(Object.keys(example.data[0]!).length).toBeGreaterThan(0);
+  });
+
+  it("lists every column and the untouched sample when they fit", () => {
+    const bazaar = routeConfigFor(dataApi, config, "http://x/api").extensions?.bazaar as Bazaar;
+    expect(JSON.stringify(bazaar.schema)).not.toContain("columns shown");
+  });
+
+  it("shortens the resource description to a summary", () => {
+    const route = routeConfigFor(
+      wideApi(
+        1,
+        () => "a",
+        () => 1,
+      ),
+      config,
+      "http://x/wide",
+    );
+    expect(route.description!.length).toBeLessThanOrEqual(300);
+    expect(route.description!.endsWith("…")).toBe(true);
   });
 });
