@@ -4,12 +4,12 @@ import {
   decodePaymentResponseHeader,
   encodePaymentSignatureHeader,
 } from "@x402/core/http";
-import { type Address, createPublicClient, type Hex, http } from "viem";
+import type { Address, Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { usdc3009Abi } from "../chain/usdc3009-abi.ts";
 import { createPaymentPayload } from "../facilitator/payment-fixtures.ts";
 import type { LocalStack } from "../local/stack.ts";
 import { HOSTILE_CASES } from "./fixtures/apis/hostile/cases.ts";
+import { balanceOf as chainBalanceOf } from "./support/chain.ts";
 import { type CountingServer, startCountingServer } from "./support/counting-server.ts";
 import { originLeaks } from "./support/origin-leaks.ts";
 import { demoPayerFetch } from "./support/pay.ts";
@@ -37,14 +37,7 @@ afterAll(async () => {
   project?.remove();
 });
 
-const chain = () => createPublicClient({ transport: http(stack.chain.rpcUrl) });
-const balanceOf = (owner: string) =>
-  chain().readContract({
-    address: stack.chain.asset,
-    abi: usdc3009Abi,
-    functionName: "balanceOf",
-    args: [owner as Address],
-  });
+const balanceOf = (owner: string) => chainBalanceOf(stack, owner);
 const payToOf = (slug: string) => stack.devFile.apis.find((api) => api.slug === slug)!.payTo;
 const PLATFORM_CORS = {
   "access-control-allow-origin": "*",
