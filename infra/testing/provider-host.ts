@@ -27,7 +27,7 @@ export async function serialiseProviders(): Promise<string> {
 /** Runs provider calls in a fresh plain-node process from the serialised text. */
 export async function runInProviderHost(
   serialised: string,
-  key: "creatorApi" | "d1Migrations",
+  key: "creatorApi" | "d1Migrations" | "gatewayScript",
   calls: Array<{ method: string; args: unknown[] }>,
   env: Record<string, string>,
 ): Promise<Array<{ ok?: unknown; error?: string; id?: string | null }>> {
