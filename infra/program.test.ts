@@ -381,6 +381,22 @@ describe("creator APIs arrive and leave as exactly one resource", () => {
     expect(removed.filter((n) => !after.includes(n))).toEqual([]);
   });
 
+  it("a dataset that does not build fails only its API, naming the API and the file; the others still deploy", async () => {
+    const root = scratchRoot();
+    const csv = join(root, "stacks/dev/apis/world-cities/cities.csv");
+    writeFileSync(csv, `${readFileSync(csv, "utf8").trimEnd()}\nTokyo,Japan\n`); // a ragged row
+    const { resources, outputs } = await runDev(root);
+    const apis = only(resources, CREATOR_API);
+    // still three resources: removing the broken one would delete its live version
+    expect(apis.map((a) => a.name).sort()).toEqual(["chemical-elements", "fx-convert", "world-cities"]);
+    expect(apis.find((a) => a.name === "world-cities")!.inputs.contentHash).toBe("unbuilt");
+    expect(apis.find((a) => a.name === "fx-convert")!.inputs.contentHash).toMatch(/^[0-9a-f]{64}$/);
+    expect((outputs.failedApis as Record<string, string>)["world-cities"]).toMatch(
+      /stacks\/dev\/apis\/world-cities\/cities.csv: .*row/,
+    );
+    expect(Object.keys(outputs.failedApis as object)).toEqual(["world-cities"]);
+  });
+
   it("a broken manifest fails the program with validate's message", async () => {
     const root = scratchRoot();
     const manifest = join(root, "stacks/dev/apis/fx-convert/api.yaml");

@@ -81,6 +81,8 @@ export async function runPlan(argv: string[]): Promise<number> {
   } else {
     out(formatPlan(stack, resources, outputs, splitPredictor.source));
   }
+  const failed = Object.entries((outputs.failedApis ?? {}) as Record<string, string>);
+  for (const [slug, reason] of failed) say(`\ncreator API ${slug} did not build: ${reason}`);
   const placeholders = PLACEHOLDER_KEYS.filter((key) =>
     PLACEHOLDERS.includes(config.values[`402claw:${key}`] ?? ""),
   );
@@ -89,5 +91,6 @@ export async function runPlan(argv: string[]): Promise<number> {
       `\nnote: Pulumi.${stack}.yaml still has the template's placeholder ${placeholders.join(", ")}; \`pulumi up\` refuses them until you set yours.`,
     );
   }
-  return 0;
+  // A build error fails the plan as it fails that API's deploy (the others still deploy).
+  return failed.length ? 1 : 0;
 }

@@ -164,6 +164,26 @@ describe("CreatorApi provider: create", () => {
     expect(requests).toEqual([]);
   });
 
+  it("a build that fails (bad dataset) fails this API only, naming it and the file, before any call", async () => {
+    const requests = install();
+    const broken: CreatorToolchain = {
+      ...toolchain,
+      buildApiFolder: async () => {
+        throw new Error(
+          "stacks/dev/apis/world-cities/cities.csv: row 3 has 2 fields, the header has 6. Fix: …",
+        );
+      },
+    };
+    const error = await failure(
+      provider(broken).update!("world-cities", deployed, { ...inputs, contentHash: "unbuilt" }),
+    );
+    expect(error.message).toMatch(
+      /^creator API world-cities: build failed, its live version \(if any\) is unchanged: stacks\/dev\/apis\/world-cities\/cities.csv: row 3/,
+    );
+    expect(error.id).toBeUndefined(); // nothing went live: the old state stays
+    expect(requests).toEqual([]);
+  });
+
   it("refuses to deploy a build that differs from the planned one", async () => {
     install();
     await expect(provider().create!({ ...inputs, contentHash: "b".repeat(64) })).rejects.toThrow(

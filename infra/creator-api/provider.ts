@@ -83,7 +83,15 @@ export function creatorApiProvider(options: CreatorApiProviderOptions): pulumi.d
   ): Promise<CreatorApiOutputs> {
     const ctx = await context();
     const tools = await toolchain();
-    const built: BuiltApi = await tools.buildApiFolder(options.repoRoot, inputs.apiDir);
+    let built: BuiltApi;
+    try {
+      built = await tools.buildApiFolder(options.repoRoot, inputs.apiDir);
+    } catch (error) {
+      // Names the API and (through the build's own message) the file; nothing was sent.
+      throw new Error(
+        `creator API ${inputs.slug}: build failed, its live version (if any) is unchanged: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
     if (built.contentHash !== inputs.contentHash) {
       throw new Error(
         `${inputs.apiDir} changed since the plan was made (planned ${inputs.contentHash.slice(0, 12)}, built ${built.contentHash.slice(0, 12)}). Fix: run pulumi up again so preview and deploy see the same files`,
