@@ -26,7 +26,9 @@ export interface CloudflareSdk {
 
 /** Loads the SDK from `sdkUrl` and builds a client for `ctx` (token, base URL, retries). */
 export async function cloudflareSdk(ctx: CloudflareContext, sdkUrl: string): Promise<CloudflareSdk> {
-  const sdk: Sdk = await import(sdkUrl);
+  // The URL was resolved where the program last ran; a state deleted from another checkout (a
+  // different path) falls back to the package as installed where this runs.
+  const sdk: Sdk = await import(sdkUrl).catch(() => import("cloudflare"));
   const client = new sdk.Cloudflare({
     apiToken: ctx.token,
     baseURL: ctx.baseUrl,

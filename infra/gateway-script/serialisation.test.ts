@@ -1,4 +1,6 @@
+import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../testing/program-fixture.ts";
 import { fakeCloudflareServer, runInProviderHost, serialiseProviders } from "../testing/provider-host.ts";
 import { GATEWAY_MIGRATIONS } from "./migrations.ts";
 import type { GatewayScriptInputs } from "./types.ts";
@@ -48,5 +50,29 @@ describe("GatewayScript provider after Pulumi's closure serialisation", () => {
     );
     expect(second!.text).not.toContain('"migrations"');
     expect(second!.text).toContain("// new");
+  });
+
+  it("a state written from another checkout (SDK path gone) still loads the installed SDK", async () => {
+    const moved = serialised.replace(/providers\.json$/, "moved.json");
+    const texts = JSON.parse(readFileSync(serialised, "utf8")) as Record<string, string>;
+    const sdkUrl = import.meta.resolve("cloudflare");
+    expect(texts.gatewayScript).toContain(sdkUrl);
+    texts.gatewayScript = texts.gatewayScript!.replaceAll(
+      sdkUrl,
+      "file:///checkout/gone/node_modules/cloudflare/index.mjs",
+    );
+    writeFileSync(moved, JSON.stringify(texts));
+    const before = server.requests.length;
+    const [result] = await runInProviderHost(
+      moved,
+      "gatewayScript",
+      [{ method: "delete", args: ["gw", { accountId: "acc", scriptName: "gw" }] }],
+      { CLOUDFLARE_API_BASE_URL: server.baseUrl, CLOUDFLARE_API_TOKEN: "serialised-token" },
+      REPO_ROOT, // Pulumi runs dynamic providers from the project directory
+    );
+    expect(result).toEqual({});
+    expect(server.requests.slice(before).map((r) => `${r.method} ${r.path}`)).toEqual([
+      "DELETE /accounts/acc/workers/scripts/gw?force=true",
+    ]);
   });
 });
