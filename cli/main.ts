@@ -44,6 +44,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "offline preview of what `pulumi up` would declare",
     load: async () => (await import("./commands/plan.ts")).runPlan,
   },
+  doctor: {
+    summary: "check a stack and its Cloudflare account before `pulumi up`",
+    load: async () => (await import("./commands/doctor.ts")).runDoctorCommand,
+  },
 };
 
 const USAGE = `402claw — run your own pay-per-call API marketplace

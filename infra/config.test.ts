@@ -2,9 +2,10 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../core/errors.ts";
 import { checkAdminToken, loadPlatformConfig } from "./config.ts";
 import { readStackConfig } from "./plan/stack-config.ts";
-import { REPO_ROOT } from "./testing/program-fixture.ts";
+import { FILLED_IN, REPO_ROOT } from "./testing/program-fixture.ts";
 
-const dev = readStackConfig(REPO_ROOT, "dev").values;
+// The shipped dev file as a team fills it in (it ships the template's placeholders).
+const dev: Record<string, string> = { ...readStackConfig(REPO_ROOT, "dev").values, ...FILLED_IN };
 const load = (overrides: Record<string, string | undefined>, stack = "dev") => {
   const values = { ...dev, ...overrides };
   return loadPlatformConfig(
@@ -28,13 +29,17 @@ describe("stack config", () => {
       protectData: false,
     });
     const prod = readStackConfig(REPO_ROOT, "prod").values;
-    const config = loadPlatformConfig((key) => prod[`402claw:${key}`], "prod");
+    // as shipped, only the offline plan accepts it (placeholders); see the placeholder test below
+    const config = loadPlatformConfig((key) => prod[`402claw:${key}`], "prod", [], {
+      allowPlaceholders: true,
+    });
     expect(config).toMatchObject({
       network: "eip155:8453",
       assetName: "USD Coin",
       rpcUrl: "https://mainnet.base.org",
       protectData: true,
-      rateLimit: { mitigationTimeoutSeconds: 600 },
+      zonePlan: "pro",
+      rateLimit: { mitigationTimeoutSeconds: 600, periodSeconds: 60, scope: "host" },
       // bounds unset in prod: both equal the stack fee, so no API may deviate
       platformFeeBpsMin: 500,
       platformFeeBpsMax: 500,
@@ -134,5 +139,90 @@ describe("stack config", () => {
         "402claw:adminToken": "[secret]",
       }),
     ).not.toThrow();
+  });
+
+  it("refuses the template's placeholders unless asked to (the offline plan), naming the key", () => {
+    const shipped = readStackConfig(REPO_ROOT, "dev").values;
+    const get = (values: Record<string, string>) => (key: string) => values[`402claw:${key}`];
+    expect(() => loadPlatformConfig(get(shipped), "dev")).toThrow(
+      /config 402claw:accountId: is still the template's placeholder \(all zeros\)/,
+    );
+    expect(() =>
+      loadPlatformConfig(get({ ...shipped, "402claw:accountId": FILLED_IN["402claw:accountId"] }), "dev"),
+    ).toThrow(/config 402claw:zoneId: is still the template's placeholder/);
+    expect(() => loadPlatformConfig(get(shipped), "dev", [], { allowPlaceholders: true })).not.toThrow();
+  });
+
+  it("refuses anvil's well-known accounts as the platform wallet except on the local chain", () => {
+    const anvil0 = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+    expect(() => load({ "402claw:platformWallet": anvil0 })).toThrow(
+      /config 402claw:platformWallet: .* anvil's well-known development account #0.*on eip155:84532/,
+    );
+    expect(load({ "402claw:platformWallet": anvil0, "402claw:network": "eip155:31337" }).platformWallet).toBe(
+      anvil0,
+    );
+  });
+
+  it.each([
+    ["free", { periodSeconds: 10, mitigationTimeoutSeconds: 10, scope: "zone" }, null],
+    [
+      "free",
+      { periodSeconds: 60, mitigationTimeoutSeconds: 10, scope: "zone" },
+      /periodSeconds: 60 is not .* free zone allows \(10\)/,
+    ],
+    [
+      "free",
+      { periodSeconds: 10, mitigationTimeoutSeconds: 60, scope: "zone" },
+      /mitigationTimeoutSeconds: 60 is not .* free zone/,
+    ],
+    [
+      "free",
+      { periodSeconds: 10, mitigationTimeoutSeconds: 10, scope: "host" },
+      /rateLimit.scope: a free zone's rate limiting rules cannot match on the host.*Fix: set scope: zone/,
+    ],
+    ["pro", { periodSeconds: 60, mitigationTimeoutSeconds: 3600, scope: "host" }, null],
+    [
+      "pro",
+      { periodSeconds: 600, mitigationTimeoutSeconds: 60, scope: "host" },
+      /periodSeconds: 600 is not .* pro zone allows \(10, 60\)/,
+    ],
+    [
+      "pro",
+      { periodSeconds: 60, mitigationTimeoutSeconds: 86400, scope: "host" },
+      /mitigationTimeoutSeconds: 86400/,
+    ],
+    ["business", { periodSeconds: 600, mitigationTimeoutSeconds: 86400, scope: "host" }, null],
+    [
+      "business",
+      { periodSeconds: 3600, mitigationTimeoutSeconds: 60, scope: "host" },
+      /periodSeconds: 3600 is not .* business/,
+    ],
+    ["enterprise", { periodSeconds: 3600, mitigationTimeoutSeconds: 86400, scope: "host" }, null],
+    [
+      "pro",
+      { periodSeconds: 60, mitigationTimeoutSeconds: 45, scope: "host" },
+      /mitigationTimeoutSeconds: 45 is not/,
+    ],
+  ])("zonePlan %s with rate limit %j: %s", (zonePlan, rate, refusal) => {
+    const rateLimit = JSON.stringify({ enabled: true, requestsPerPeriod: 100, ...rate });
+    const run = () => load({ "402claw:zonePlan": zonePlan, "402claw:rateLimit": rateLimit });
+    if (refusal) expect(run).toThrow(refusal);
+    else expect(run().rateLimit).toMatchObject(rate);
+  });
+
+  it("requires the zone plan and accepts any rate limit once disabled", () => {
+    expect(() => load({ "402claw:zonePlan": undefined })).toThrow(
+      /config 402claw:zonePlan: is required\. Fix: set 402claw:zonePlan/,
+    );
+    expect(() => load({ "402claw:zonePlan": "gold" })).toThrow(
+      /config 402claw:zonePlan: must be one of free, pro, business, enterprise/,
+    );
+    const disabled = JSON.stringify({
+      enabled: false,
+      requestsPerPeriod: 1,
+      periodSeconds: 3600,
+      mitigationTimeoutSeconds: 86400,
+    });
+    expect(load({ "402claw:rateLimit": disabled }).rateLimit.enabled).toBe(false);
   });
 });

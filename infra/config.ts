@@ -1,6 +1,8 @@
 import { getAddress, isAddress } from "viem";
 import { z } from "zod";
+import { DEV_ACCOUNTS } from "../chain/accounts.ts";
 import { ConfigError } from "../core/errors.ts";
+import { RATE_LIMIT_PERIODS, rateLimitPlanProblems, ZONE_PLANS } from "./platform/zone-plan-limits.ts";
 
 /** Pulumi config namespace of this project (`402claw:<key>` in Pulumi.<stack>.yaml). */
 export const CONFIG_NAMESPACE = "402claw";
@@ -38,6 +40,8 @@ const hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z
 export const platformConfigSchema = z.strictObject({
   accountId: hex32,
   zoneId: hex32,
+  /** The zone's plan: decides which rate limiting periods, timeouts and fields are allowed. */
+  zonePlan: z.enum(ZONE_PLANS, { message: `must be one of ${ZONE_PLANS.join(", ")}` }),
   hostname,
   routeMode: z.enum(["customDomain", "route"]).default("customDomain"),
   resourcePrefix: z
@@ -70,15 +74,11 @@ export const platformConfigSchema = z.strictObject({
   rateLimit: z.strictObject({
     enabled: z.boolean().default(true),
     requestsPerPeriod: z.number().int().min(1),
-    periodSeconds: z.union([
-      z.literal(10),
-      z.literal(60),
-      z.literal(120),
-      z.literal(300),
-      z.literal(600),
-      z.literal(3600),
-    ]),
-    mitigationTimeoutSeconds: z.number().int().min(0).max(86_400).default(60),
+    periodSeconds: z.number().refine((value) => (RATE_LIMIT_PERIODS as readonly number[]).includes(value), {
+      message: `must be one of ${RATE_LIMIT_PERIODS.join(", ")} (and allowed by the zone's plan)`,
+    }),
+    mitigationTimeoutSeconds: z.number().int().min(0).max(86_400).default(10),
+    scope: z.enum(["host", "zone"]).default("host"),
   }),
   egressRateLimit: z.strictObject({
     namespaceId: z
@@ -117,6 +117,8 @@ const FIXES: Record<string, string> = {
   accountId:
     "copy the account id from the Cloudflare dashboard (Workers & Pages, right column) into 402claw:accountId",
   zoneId: "copy the zone id of the gateway's domain (domain overview, right column) into 402claw:zoneId",
+  zonePlan:
+    "set 402claw:zonePlan to the zone's plan (free, pro, business or enterprise; domain overview, Plan)",
   hostname: "set 402claw:hostname to the gateway host inside that zone, e.g. api.example.com",
   network: "use eip155:84532 (Base Sepolia) for dev and eip155:8453 (Base) for prod",
   asset: "use the USDC contract of the network (checksummed)",
@@ -129,7 +131,8 @@ const FIXES: Record<string, string> = {
   maxTimeoutSeconds: "use whole seconds from 10 to 3600",
   reconcileCron: 'write a cron schedule such as "*/5 * * * *" (every five minutes)',
   platformWallet: "set the platform's checksummed wallet address",
-  rateLimit: "see the rateLimit block in Pulumi.dev.yaml (periodSeconds one of 10, 60, 120, 300, 600, 3600)",
+  rateLimit:
+    "see the rateLimit block in Pulumi.dev.yaml and docs/deploy-to-cloudflare.md (periods and timeouts per zone plan)",
   egressRateLimit: "see the egressRateLimit block in Pulumi.dev.yaml (periodSeconds 10 or 60)",
   waf: "see the waf block in Pulumi.dev.yaml",
 };
@@ -147,6 +150,7 @@ export function loadPlatformConfig(
   get: (key: string) => string | undefined,
   stack: string,
   allKeys: string[] = [],
+  options: LoadOptions = {},
 ): PlatformConfig {
   const known = [...Object.keys(platformConfigSchema.shape), ...SECRET_KEYS];
   for (const key of allKeys) {
@@ -176,8 +180,10 @@ export function loadPlatformConfig(
     const issue = parsed.error.issues[0]!;
     const path = issue.path.map(String).join(".");
     const top = String(issue.path[0] ?? "");
-    const problem =
-      issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
+    const missing =
+      (issue.code === "invalid_type" && issue.input === undefined) ||
+      (issue.path.length === 1 && raw[top] === undefined);
+    const problem = missing ? "is required" : issue.message;
     throw new ConfigError(
       `${CONFIG_NAMESPACE}:${path}`,
       problem,
@@ -201,6 +207,14 @@ export function loadPlatformConfig(
       FIXES.platformFeeBpsMax!,
     );
   }
+  for (const problem of rateLimitPlanProblems(parsed.data.zonePlan, parsed.data.rateLimit)) {
+    throw new ConfigError(
+      `${CONFIG_NAMESPACE}:rateLimit.${problem.field}`,
+      `${problem.problem} (402claw:zonePlan is ${parsed.data.zonePlan})`,
+      problem.fix,
+    );
+  }
+  checkDeployable(parsed.data, options);
   return {
     ...parsed.data,
     platformFeeBpsMin,
@@ -208,6 +222,57 @@ export function loadPlatformConfig(
     resourcePrefix: parsed.data.resourcePrefix ?? `402claw-${stack}`,
     stack,
   };
+}
+
+/** How strict loading is. */
+export interface LoadOptions {
+  /**
+   * The offline `402claw plan` only: accept the template's placeholder ids and wallet (zeros), so
+   * a fresh fork can be planned before it has an account. `pulumi up` never sets it.
+   */
+  allowPlaceholders?: boolean;
+}
+
+/** The local chain (anvil): the only network where anvil's well-known accounts may receive money. */
+export const LOCAL_NETWORK = "eip155:31337";
+const PLACEHOLDER_ID = "0".repeat(32);
+/** The template's platform wallet: the conventional burn address, so nothing could ever be taken. */
+export const PLACEHOLDER_WALLET = "0x000000000000000000000000000000000000dEaD";
+const WELL_KNOWN = new Map(DEV_ACCOUNTS.map((account) => [account.address.toLowerCase(), account.index]));
+
+/** Index of anvil's well-known development account at `address`, or undefined. */
+export function wellKnownDevAccount(address: string): number | undefined {
+  return WELL_KNOWN.get(address.toLowerCase());
+}
+
+// Values that validate but must never reach a real deploy: the template's zeros and anvil's
+// accounts (whose private keys are published, so anyone could take what they receive).
+function checkDeployable(config: z.output<typeof platformConfigSchema>, options: LoadOptions): void {
+  const devIndex = wellKnownDevAccount(config.platformWallet);
+  if (devIndex !== undefined && config.network !== LOCAL_NETWORK) {
+    throw new ConfigError(
+      `${CONFIG_NAMESPACE}:platformWallet`,
+      `${config.platformWallet} is anvil's well-known development account #${devIndex}: its private key is public, so anyone could take the platform's fees on ${config.network}`,
+      "set a wallet you control (a multisig for prod)",
+    );
+  }
+  if (options.allowPlaceholders) return;
+  for (const key of ["accountId", "zoneId"] as const) {
+    if (config[key] === PLACEHOLDER_ID) {
+      throw new ConfigError(
+        `${CONFIG_NAMESPACE}:${key}`,
+        "is still the template's placeholder (all zeros)",
+        FIXES[key]!,
+      );
+    }
+  }
+  if (config.platformWallet === PLACEHOLDER_WALLET) {
+    throw new ConfigError(
+      `${CONFIG_NAMESPACE}:platformWallet`,
+      `is still the template's placeholder (${PLACEHOLDER_WALLET}, a burn address)`,
+      "set the wallet that receives the platform fee (a multisig for prod)",
+    );
+  }
 }
 
 /**

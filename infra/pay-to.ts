@@ -1,7 +1,7 @@
 import { ManifestError } from "../core/errors.ts";
 import type { LoadedApi } from "../core/manifest/load.ts";
 import { creatorShareBps, resolveSplitTerms, SplitTermsError } from "../splits/split-terms.ts";
-import type { PlatformConfig } from "./config.ts";
+import { LOCAL_NETWORK, type PlatformConfig, wellKnownDevAccount } from "./config.ts";
 import { SPLITTER_KIND, type SplitPredictor } from "./split-predictor.ts";
 
 /** An API's payTo and the split behind it, as the CreatorApi resource records them. */
@@ -34,9 +34,25 @@ export async function payToFor(
   };
 }
 
+/**
+ * Networks whose money is worthless, where a creator may still own an API with one of anvil's
+ * accounts (the dev stack's examples do): the local chain, Base Sepolia and Ethereum Sepolia.
+ * The platform wallet gets no such leniency (config.ts refuses it everywhere but the local chain).
+ */
+export const TEST_NETWORKS = [LOCAL_NETWORK, "eip155:84532", "eip155:11155111"];
+
 // Terms problems are reported against the file a creator edits (or the stack setting at fault).
 function splitTermsFor(api: LoadedApi, config: PlatformConfig) {
   const { manifest, file } = api;
+  const devIndex = wellKnownDevAccount(manifest.owner);
+  if (devIndex !== undefined && !TEST_NETWORKS.includes(config.network)) {
+    throw new ManifestError(
+      file,
+      "owner",
+      `${manifest.owner} is anvil's well-known development account #${devIndex}: its private key is public, so anyone could withdraw this API's earnings on ${config.network}`,
+      "set the creator's own wallet",
+    );
+  }
   try {
     return resolveSplitTerms({
       apiSlug: manifest.slug,

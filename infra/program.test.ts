@@ -6,7 +6,12 @@ import { type Address, keccak256, stringToBytes, zeroAddress } from "viem";
 import { describe, expect, it } from "vitest";
 import type { DeclaredResource } from "./plan/run-under-mocks.ts";
 import { fakeSplitAddress } from "./testing/fake-split-predictor.ts";
-import { REPO_ROOT, runStackIsolated as runStack, scratchRoot } from "./testing/program-fixture.ts";
+import {
+  FILLED_IN,
+  REPO_ROOT,
+  runStackIsolated as runStack,
+  scratchRoot,
+} from "./testing/program-fixture.ts";
 
 // Each run is a child process under tsx: Pulumi serialises the dynamic providers while the
 // program runs, which needs untransformed modules (see testing/run-stack-child.ts).
@@ -26,7 +31,12 @@ const bindingsOf = (script: DeclaredResource) => {
   return Array.isArray(raw) ? raw : raw.value;
 };
 const binding = (script: DeclaredResource, name: string) => bindingsOf(script).find((b) => b.name === name);
-const DEV_PLATFORM = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+const DEV_PLATFORM = FILLED_IN["402claw:platformWallet"];
+const ACCOUNT = FILLED_IN["402claw:accountId"];
+const GATEWAY = "pulumi-nodejs:dynamic/402claw:GatewayScript";
+/** The dev stack as a team fills it in (the shipped file keeps the template's placeholders). */
+const runDev = (root: string, overrides: Record<string, string> = {}) =>
+  runStack(root, "dev", { ...FILLED_IN, ...overrides });
 const FX_OWNER = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc";
 /** The split terms the program must hand the predictor for an API (slug, creator, platform, fee). */
 const splitOf = (apiSlug: string, creator: string, platformFeeBps: number, platform = DEV_PLATFORM) =>
@@ -42,14 +52,14 @@ const withManifestLine = (root: string, slug: string, line: string) => {
 };
 
 describe("the Pulumi program under mocks: dev", async () => {
-  const { resources, outputs } = await runStack(REPO_ROOT, "dev");
-  const dispatch = one(resources, `${CF}workersScript:WorkersScript`, "gateway-script");
+  const { resources, outputs } = await runDev(REPO_ROOT);
+  const dispatch = one(resources, GATEWAY, "gateway-script");
   const outbound = one(resources, `${CF}workersScript:WorkersScript`, "outbound-script");
 
   it("declares every platform resource once", () => {
     expect(
       one(resources, `${CF}workersForPlatformsDispatchNamespace:WorkersForPlatformsDispatchNamespace`).inputs,
-    ).toMatchObject({ name: "402claw-dev-apis", accountId: "0".repeat(32) });
+    ).toMatchObject({ name: "402claw-dev-apis", accountId: ACCOUNT });
     expect(one(resources, `${CF}d1Database:D1Database`).inputs).toMatchObject({ name: "402claw-dev-db" });
     expect(one(resources, `${CF}r2Bucket:R2Bucket`).inputs).toMatchObject({ name: "402claw-dev-data" });
     expect(one(resources, `${CF}workersKvNamespace:WorkersKvNamespace`).inputs).toMatchObject({
@@ -75,7 +85,8 @@ describe("the Pulumi program under mocks: dev", async () => {
       mainModule: "worker.js",
       content: "// bundle of runtime/dispatch/worker.ts",
       compatibilityDate: "2026-07-01",
-      migrations: { newTag: "v1", newSqliteClasses: ["PayerLedger"] },
+      // every migration; the GatewayScript provider sends only those the live script lacks
+      migrations: [{ tag: "v1", newSqliteClasses: ["PayerLedger"] }],
     });
     expect(dispatch.inputs.compatibilityFlags).toContain("nodejs_compat");
   });
@@ -84,17 +95,21 @@ describe("the Pulumi program under mocks: dev", async () => {
     expect(binding(dispatch, "DISPATCHER")).toMatchObject({
       type: "dispatch_namespace",
       namespace: "402claw-dev-apis",
-      outbound: { worker: { service: "402claw-dev-outbound" }, params: ["slug", "owner", "egress"] },
+      // the API's (and wrangler's) shape; the outbound worker reads env.slug, env.owner, env.egress
+      outbound: {
+        worker: { service: "402claw-dev-outbound" },
+        params: [{ name: "slug" }, { name: "owner" }, { name: "egress" }],
+      },
     });
-    expect(binding(dispatch, "DB")).toMatchObject({ type: "d1", id: "storage-db-uuid" });
+    expect(binding(dispatch, "DB")).toMatchObject({ type: "d1", database_id: "storage-db-uuid" });
     expect(binding(dispatch, "CACHE")).toMatchObject({
       type: "kv_namespace",
-      namespaceId: "storage-cache-id",
+      namespace_id: "storage-cache-id",
     });
-    expect(binding(dispatch, "DATA")).toMatchObject({ type: "r2_bucket", bucketName: "402claw-dev-data" });
+    expect(binding(dispatch, "DATA")).toMatchObject({ type: "r2_bucket", bucket_name: "402claw-dev-data" });
     expect(binding(dispatch, "PAYER_LEDGER")).toMatchObject({
       type: "durable_object_namespace",
-      className: "PayerLedger",
+      class_name: "PayerLedger",
     });
     const text = (name: string) => (binding(dispatch, name) as { text?: string } | undefined)?.text;
     expect([
@@ -127,7 +142,7 @@ describe("the Pulumi program under mocks: dev", async () => {
 
   it("runs the gateway's scheduled reconciliation on the configured cron", () => {
     expect(one(resources, `${CF}workersCronTrigger:WorkersCronTrigger`, "gateway-reconcile").inputs).toEqual({
-      accountId: "0".repeat(32),
+      accountId: ACCOUNT,
       scriptName: "402claw-dev-gateway",
       schedules: [{ cron: "*/5 * * * *" }],
     });
@@ -146,18 +161,28 @@ describe("the Pulumi program under mocks: dev", async () => {
     });
   });
 
-  it("puts rate limiting and WAF rulesets from config on the zone", () => {
+  it("binds the gateway's public origin (402 resource URLs and catalog links) from the hostname", () => {
+    expect(binding(dispatch, "PUBLIC_ORIGIN")).toEqual({
+      type: "plain_text",
+      name: "PUBLIC_ORIGIN",
+      text: "https://api-dev.example.com",
+    });
+  });
+
+  it("puts rate limiting and WAF rulesets from config on the zone; a Free zone's rule matches the path", () => {
     const rulesets = only(resources, `${CF}ruleset:Ruleset`);
     const rate = rulesets.find((r) => r.inputs.phase === "http_ratelimit")!;
-    expect(rate.inputs).toMatchObject({ kind: "zone", zoneId: "0".repeat(32) });
+    expect(rate.inputs).toMatchObject({ kind: "zone", zoneId: FILLED_IN["402claw:zoneId"] });
+    // dev ships zonePlan free: only Path may be matched, one 10 s period, one 10 s timeout
     expect((rate.inputs.rules as Array<Record<string, unknown>>)[0]).toMatchObject({
+      ref: "402claw-ratelimit",
       action: "block",
-      expression: '(http.host eq "api-dev.example.com")',
+      expression: '(http.request.uri.path contains "/")',
       ratelimit: {
         characteristics: ["cf.colo.id", "ip.src"],
-        period: 60,
-        requestsPerPeriod: 600,
-        mitigationTimeout: 60,
+        period: 10,
+        requestsPerPeriod: 100,
+        mitigationTimeout: 10,
       },
     });
     const waf = rulesets.find((r) => r.inputs.phase === "http_request_firewall_custom")!;
@@ -240,7 +265,8 @@ describe("infra/index.ts, the entry Pulumi runs", () => {
         .map((r) => r.name)
         .sort(),
     ).toEqual(["chemical-elements", "fx-convert", "world-cities"]);
-    expect(result.resources.filter((r) => r.type === `${CF}workersScript:WorkersScript`)).toHaveLength(2);
+    expect(result.resources.filter((r) => r.type === `${CF}workersScript:WorkersScript`)).toHaveLength(1);
+    expect(result.resources.filter((r) => r.type === GATEWAY)).toHaveLength(1);
   });
 
   it("predicts each payTo with the 0xSplits factory through 402claw:rpcUrl (a FAKE RPC on 127.0.0.1)", async () => {
@@ -280,11 +306,12 @@ describe("the Pulumi program under mocks: prod", async () => {
   const ADMIN = "a".repeat(64);
   const AUTH = "b".repeat(64);
   const { resources } = await runStack(root, "prod", {
+    ...FILLED_IN,
     "402claw:facilitatorAuth": "s3cret",
     "402claw:adminToken": ADMIN,
     "402claw:authSecret": AUTH,
   });
-  const dispatch = one(resources, `${CF}workersScript:WorkersScript`, "gateway-script");
+  const dispatch = one(resources, GATEWAY, "gateway-script");
 
   it("uses Base mainnet USDC and prod names; no creator APIs yet", () => {
     const text = (name: string) => (binding(dispatch, name) as { text?: string }).text;
@@ -316,6 +343,14 @@ describe("the Pulumi program under mocks: prod", async () => {
     expect(binding(dispatch, "RPC_URL")).toMatchObject({ text: "https://mainnet.base.org" });
   });
 
+  it("scopes the paid zone's rate limit rule to the gateway host, with the plan's period and timeout", () => {
+    const rate = only(resources, `${CF}ruleset:Ruleset`).find((r) => r.inputs.phase === "http_ratelimit")!;
+    expect((rate.inputs.rules as Array<Record<string, unknown>>)[0]).toMatchObject({
+      expression: '(http.host eq "api.example.com")',
+      ratelimit: { period: 60, mitigationTimeout: 600 },
+    });
+  });
+
   it("binds the creator sign-in secret as a secret_text", () => {
     expect(binding(dispatch, "AUTH_SECRET")).toEqual({
       type: "secret_text",
@@ -328,8 +363,7 @@ describe("the Pulumi program under mocks: prod", async () => {
 describe("creator APIs arrive and leave as exactly one resource", () => {
   it("adding a folder adds exactly one CreatorApi; removing one removes exactly one", async () => {
     const root = scratchRoot();
-    const names = async () =>
-      (await runStack(root, "dev")).resources.map((r) => `${r.type} ${r.name}`).sort();
+    const names = async () => (await runDev(root)).resources.map((r) => `${r.type} ${r.name}`).sort();
     const before = await names();
     const folder = join(root, "stacks/dev/apis/fx-convert-eur");
     cpSync(join(root, "stacks/dev/apis/fx-convert"), folder, { recursive: true });
@@ -347,11 +381,27 @@ describe("creator APIs arrive and leave as exactly one resource", () => {
     expect(removed.filter((n) => !after.includes(n))).toEqual([]);
   });
 
+  it("a dataset that does not build fails only its API, naming the API and the file; the others still deploy", async () => {
+    const root = scratchRoot();
+    const csv = join(root, "stacks/dev/apis/world-cities/cities.csv");
+    writeFileSync(csv, `${readFileSync(csv, "utf8").trimEnd()}\nTokyo,Japan\n`); // a ragged row
+    const { resources, outputs } = await runDev(root);
+    const apis = only(resources, CREATOR_API);
+    // still three resources: removing the broken one would delete its live version
+    expect(apis.map((a) => a.name).sort()).toEqual(["chemical-elements", "fx-convert", "world-cities"]);
+    expect(apis.find((a) => a.name === "world-cities")!.inputs.contentHash).toBe("unbuilt");
+    expect(apis.find((a) => a.name === "fx-convert")!.inputs.contentHash).toMatch(/^[0-9a-f]{64}$/);
+    expect((outputs.failedApis as Record<string, string>)["world-cities"]).toMatch(
+      /stacks\/dev\/apis\/world-cities\/cities.csv: .*row/,
+    );
+    expect(Object.keys(outputs.failedApis as object)).toEqual(["world-cities"]);
+  });
+
   it("a broken manifest fails the program with validate's message", async () => {
     const root = scratchRoot();
     const manifest = join(root, "stacks/dev/apis/fx-convert/api.yaml");
     writeFileSync(manifest, readFileSync(manifest, "utf8").replace('price: "$0.002"', 'price: "free"'));
-    await expect(runStack(root, "dev")).rejects.toThrow(
+    await expect(runDev(root)).rejects.toThrow(
       /stacks\/dev\/apis\/fx-convert\/api.yaml: price: "free" is not a USD price/,
     );
   });
@@ -361,7 +411,7 @@ describe("per-API platform fee within the stack's bounds", () => {
   it("an api.yaml platformFeeBps inside [min, max] gives that API its own split terms and address", async () => {
     const root = scratchRoot();
     withManifestLine(root, "fx-convert", "platformFeeBps: 1500");
-    const { resources } = await runStack(root, "dev");
+    const { resources } = await runDev(root);
     const apis = only(resources, CREATOR_API);
     expect(apis.find((a) => a.name === "fx-convert")!.inputs).toMatchObject({
       payTo: splitOf("fx-convert", FX_OWNER, 1500),
@@ -375,7 +425,7 @@ describe("per-API platform fee within the stack's bounds", () => {
   it("a fee outside the bounds fails the program, naming the API file and field", async () => {
     const root = scratchRoot();
     withManifestLine(root, "fx-convert", "platformFeeBps: 2500");
-    await expect(runStack(root, "dev")).rejects.toThrow(
+    await expect(runDev(root)).rejects.toThrow(
       /stacks\/dev\/apis\/fx-convert\/api.yaml: platformFeeBps: 2500 bps is outside this stack's bounds \[100, 2000\] \(402claw:platformFeeBpsMin\/Max\)/,
     );
   });
@@ -385,14 +435,82 @@ describe("per-API platform fee within the stack's bounds", () => {
     const yaml = join(root, "Pulumi.dev.yaml");
     writeFileSync(yaml, readFileSync(yaml, "utf8").replace(/^ {2}402claw:platformFeeBpsM(in|ax):.*\n/gm, ""));
     withManifestLine(root, "fx-convert", "platformFeeBps: 600");
-    await expect(runStack(root, "dev")).rejects.toThrow(
-      /api.yaml: platformFeeBps: 600 bps is outside .*\[500, 500\]/,
-    );
+    await expect(runDev(root)).rejects.toThrow(/api.yaml: platformFeeBps: 600 bps is outside .*\[500, 500\]/);
   });
 
   it("a creator whose wallet is the platform wallet is refused, naming the owner field", async () => {
-    await expect(runStack(scratchRoot(), "dev", { "402claw:platformWallet": FX_OWNER })).rejects.toThrow(
+    await expect(
+      runDev(scratchRoot(), {
+        "402claw:platformWallet": FX_OWNER,
+        "402claw:network": "eip155:31337", // the local chain: the only one where anvil wallets pass
+      }),
+    ).rejects.toThrow(
       /stacks\/dev\/apis\/fx-convert\/api.yaml: owner: the creator wallet .* is the platform wallet/,
+    );
+  });
+});
+
+describe("prod values that validate but are unsafe are refused before any resource", () => {
+  const secrets = { "402claw:authSecret": "b".repeat(64) };
+
+  it("the shipped prod placeholders (zero ids, zero wallet) are refused, key by key", async () => {
+    await expect(runStack(REPO_ROOT, "prod", secrets)).rejects.toThrow(
+      /config 402claw:accountId: is still the template's placeholder \(all zeros\)\. Fix: copy the account id/,
+    );
+    await expect(runStack(REPO_ROOT, "prod", { ...secrets, "402claw:accountId": ACCOUNT })).rejects.toThrow(
+      /config 402claw:zoneId: is still the template's placeholder/,
+    );
+    await expect(
+      runStack(REPO_ROOT, "prod", {
+        ...secrets,
+        "402claw:accountId": ACCOUNT,
+        "402claw:zoneId": FILLED_IN["402claw:zoneId"],
+      }),
+    ).rejects.toThrow(
+      /config 402claw:platformWallet: is still the template's placeholder \(0x0+dEaD, a burn address\)/,
+    );
+  });
+
+  it("the offline plan's leniency accepts the placeholders (and nothing else does)", async () => {
+    const { resources } = await runStack(REPO_ROOT, "prod", secrets, { allowPlaceholders: true });
+    expect(one(resources, GATEWAY, "gateway-script").inputs.accountId).toBe("0".repeat(32));
+  });
+
+  it("anvil's well-known development wallet is refused as the platform wallet, even in the plan", async () => {
+    const anvil1 = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+    const message =
+      /config 402claw:platformWallet: 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 is anvil's well-known development account #1: its private key is public/;
+    await expect(
+      runStack(REPO_ROOT, "prod", { ...secrets, ...FILLED_IN, "402claw:platformWallet": anvil1 }),
+    ).rejects.toThrow(message);
+    await expect(
+      runStack(
+        REPO_ROOT,
+        "prod",
+        { ...secrets, "402claw:platformWallet": anvil1 },
+        { allowPlaceholders: true },
+      ),
+    ).rejects.toThrow(message);
+    // dev is Base Sepolia, not the local chain: refused there too
+    await expect(runDev(REPO_ROOT, { "402claw:platformWallet": anvil1 })).rejects.toThrow(
+      /anvil's well-known/,
+    );
+  });
+
+  it("a prod API owned by an anvil account is refused, naming its api.yaml owner", async () => {
+    const root = scratchRoot();
+    cpSync(join(root, "stacks/dev/apis/fx-convert"), join(root, "stacks/prod/apis/fx-convert"), {
+      recursive: true,
+    });
+    await expect(runStack(root, "prod", { ...secrets, ...FILLED_IN })).rejects.toThrow(
+      /stacks\/prod\/apis\/fx-convert\/api.yaml: owner: 0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc is anvil's well-known development account #5/,
+    );
+  });
+
+  it("a rate limit the zone's plan does not allow is refused, naming the key and the allowed values", async () => {
+    const rateLimit = JSON.stringify({ requestsPerPeriod: 100, periodSeconds: 60, scope: "zone" });
+    await expect(runDev(REPO_ROOT, { "402claw:rateLimit": rateLimit })).rejects.toThrow(
+      /config 402claw:rateLimit.periodSeconds: 60 is not a counting period a free zone allows \(10\)/,
     );
   });
 });
@@ -400,7 +518,7 @@ describe("per-API platform fee within the stack's bounds", () => {
 describe("bad stack config fails at program start, naming the key", () => {
   // (each key's rules are covered fast in config.test.ts; this proves the program applies them)
   it("a wrong network stops the program before any resource", async () => {
-    await expect(runStack(REPO_ROOT, "dev", { "402claw:network": "base" })).rejects.toThrow(
+    await expect(runDev(REPO_ROOT, { "402claw:network": "base" })).rejects.toThrow(
       /config 402claw:network: must be a CAIP-2 EVM network/,
     );
   });

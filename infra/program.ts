@@ -1,10 +1,12 @@
 import { join, relative } from "node:path";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type { BuiltApi } from "../core/build/types.ts";
 import { type LoadedApi, loadStackApis } from "../core/manifest/load.ts";
 import { readMigrations } from "../core/migrations/read-migrations.ts";
+import { parseUsdPrice } from "../core/price.ts";
 import type { PlatformConfig } from "./config.ts";
 import { CreatorApi } from "./creator-api/creator-api.ts";
+import { UNBUILT } from "./creator-api/types.ts";
 import { payToFor } from "./pay-to.ts";
 import { Platform } from "./platform/platform.ts";
 import type { SplitPredictor } from "./split-predictor.ts";
@@ -45,10 +47,11 @@ export async function definePlatform(options: ProgramOptions) {
       `stack '${stack}' has ${errors.length} manifest problem(s):\n${errors.map((error) => `  ${error.message}`).join("\n")}`,
     );
   }
-  // Build and predict everything before declaring anything: a bundling, fee or RPC error stops the
-  // run with its own message instead of failing one resource half-way through an update.
+  // Predict everything before declaring anything: a fee or RPC error stops the run with its own
+  // message instead of failing one resource half-way through an update. A creator's build error
+  // (bad dataset, oversized data) stops only that API: see failedBuild below.
   const [builds, payTos] = await Promise.all([
-    Promise.all(apis.map((api) => options.build(api))),
+    Promise.allSettled(apis.map((api) => options.build(api))),
     Promise.all(apis.map((api) => payToFor(api, config, options.splitPredictor))),
   ]);
   const [dispatchWorkerContent, outboundWorkerContent] = await Promise.all([
@@ -65,30 +68,44 @@ export async function definePlatform(options: ProgramOptions) {
     ...(options.authSecret !== undefined ? { authSecret: options.authSecret } : {}),
   });
   const catalog: Record<string, ApiSummary> = {};
-  builds.forEach((built, index) => {
+  const failedApis: Record<string, string> = {};
+  builds.forEach((settled, index) => {
     const api = apis[index]!;
     const split = payTos[index]!;
+    const apiDir = relative(root, api.dir).split("\\").join("/");
+    let built: BuiltApi | undefined;
+    if (settled.status === "fulfilled") built = settled.value;
+    else {
+      const reason = settled.reason instanceof Error ? settled.reason.message : String(settled.reason);
+      failedApis[api.manifest.slug] = reason;
+      // Not an exception: the other APIs still deploy (`pulumi up --continue-on-error`). The
+      // resource stays declared (so Pulumi never deletes the live version) with a build marker;
+      // its create or update then fails with the build's message. A warning here shows it in
+      // the preview; an error would fail the whole program.
+      pulumi.log.warn(`creator API ${api.manifest.slug} (${apiDir}) did not build: ${reason}`);
+    }
+    const slug = built?.slug ?? api.manifest.slug;
     const resource = new CreatorApi(
-      built.slug,
+      slug,
       {
         accountId: config.accountId,
         namespace: platform.namespaceName,
         databaseId: platform.databaseId,
         bucketName: platform.bucketName,
         kvNamespaceId: platform.kvNamespaceId,
-        slug: built.slug,
-        apiDir: relative(root, api.dir).split("\\").join("/"),
-        kind: built.kind,
-        owner: built.manifest.owner,
-        price: built.manifest.price,
-        priceAtomic: built.priceAtomic.toString(),
+        slug,
+        apiDir,
+        kind: built?.kind ?? api.manifest.kind,
+        owner: api.manifest.owner,
+        price: api.manifest.price,
+        priceAtomic: (built?.priceAtomic ?? parseUsdPrice(api.manifest.price) ?? 0n).toString(),
         ...split,
-        contentHash: built.contentHash,
+        contentHash: built?.contentHash ?? UNBUILT,
       },
       { dependsOn: [platform.schema] },
     );
-    catalog[built.slug] = {
-      kind: built.kind,
+    catalog[slug] = {
+      kind: built?.kind ?? api.manifest.kind,
       price: resource.price,
       payTo: resource.payTo,
       platformFeeBps: resource.platformFeeBps,
@@ -101,5 +118,7 @@ export async function definePlatform(options: ProgramOptions) {
     bucketName: platform.bucketName,
     kvNamespaceId: platform.kvNamespaceId,
     apis: catalog,
+    /** APIs whose build failed this run (slug → error naming the file); their live version is kept. */
+    failedApis,
   };
 }

@@ -1,5 +1,6 @@
 import { buildApi } from "../../core/build/build-api.ts";
 import { bundleWorker, runtimePath } from "../../core/build/bundle.ts";
+import { PLACEHOLDER_WALLET } from "../../infra/config.ts";
 import { formatPlan, summarisePlan } from "../../infra/plan/format-plan.ts";
 import { runProgramUnderMocks } from "../../infra/plan/run-under-mocks.ts";
 import { readStackConfig } from "../../infra/plan/stack-config.ts";
@@ -29,7 +30,8 @@ Options:
   --json          print the plan as JSON (platform resources, creator APIs, outputs)
   --predict       predict each API's split address through 402claw:rpcUrl (needs the network)`;
 
-const PLACEHOLDER_ID = "0".repeat(32);
+const PLACEHOLDER_KEYS = ["accountId", "zoneId", "platformWallet"];
+const PLACEHOLDERS = ["0".repeat(32), PLACEHOLDER_WALLET];
 
 /** `402claw plan`: prints what `pulumi up` would declare for a stack; exit 0, or 1 on any problem. */
 export async function runPlan(argv: string[]): Promise<number> {
@@ -64,6 +66,9 @@ export async function runPlan(argv: string[]): Promise<number> {
     secretKeys: config.secretKeys,
     bundle: (entry) => bundleWorker(runtimePath(entry), { label: `runtime/${entry}` }),
     build: buildApi,
+    // A fresh fork can be planned before it has an account: the template's zeros are accepted
+    // here only (pulumi up refuses them); the note below says so.
+    allowPlaceholders: true,
   });
   if (values.json) {
     out(
@@ -76,13 +81,16 @@ export async function runPlan(argv: string[]): Promise<number> {
   } else {
     out(formatPlan(stack, resources, outputs, splitPredictor.source));
   }
-  if (
-    config.values["402claw:accountId"] === JSON.stringify(PLACEHOLDER_ID) ||
-    config.values["402claw:accountId"] === PLACEHOLDER_ID
-  ) {
+  const failed = Object.entries((outputs.failedApis ?? {}) as Record<string, string>);
+  for (const [slug, reason] of failed) say(`\ncreator API ${slug} did not build: ${reason}`);
+  const placeholders = PLACEHOLDER_KEYS.filter((key) =>
+    PLACEHOLDERS.includes(config.values[`402claw:${key}`] ?? ""),
+  );
+  if (placeholders.length) {
     say(
-      `\nnote: Pulumi.${stack}.yaml still has the template's placeholder accountId/zoneId; set yours before \`pulumi up\`.`,
+      `\nnote: Pulumi.${stack}.yaml still has the template's placeholder ${placeholders.join(", ")}; \`pulumi up\` refuses them until you set yours.`,
     );
   }
-  return 0;
+  // A build error fails the plan as it fails that API's deploy (the others still deploy).
+  return failed.length ? 1 : 0;
 }

@@ -1,6 +1,7 @@
-// A tiny Cloudflare API v4 client built on global `fetch`. The dynamic providers' closures are
-// serialised by Pulumi, so this module holds plain functions only (no classes, no SDK, no
-// node: imports) and reads the token and base URL when a call is made, never at import.
+// What every Cloudflare API call shares: the token and base URL (read when a call is made, never
+// at import), the retry policy and failure messages that say what to do. The calls themselves go
+// through the official SDK (sdk.ts). The dynamic providers' closures are serialised by Pulumi, so
+// this module holds plain functions only.
 
 /** How hard to retry 429 and 5xx answers (and network failures). */
 export interface RetryPolicy {
@@ -42,90 +43,18 @@ export function accountPath(accountId: string, ...segments: string[]): string {
   return ["", "accounts", accountId, ...segments].map((segment) => encodeURIComponent(segment)).join("/");
 }
 
-export interface CloudflareRequest {
-  method: "GET" | "PUT" | "POST" | "DELETE";
-  path: string;
-  /** FormData and strings go as-is; anything else is sent as JSON. */
-  body?: unknown;
-  contentType?: string;
-  /** Treat 404 as an answer (`found: false`) instead of an error. */
-  allowNotFound?: boolean;
-}
-
-export interface CloudflareAnswer<T> {
-  found: boolean;
-  status: number;
-  result: T | undefined;
-}
-
-/** Calls the API, retrying 429/5xx with backoff; failures become errors that say what to do. */
-export async function cloudflareRequest<T = unknown>(
-  ctx: CloudflareContext,
-  request: CloudflareRequest,
-): Promise<CloudflareAnswer<T>> {
-  const headers: Record<string, string> = { Authorization: `Bearer ${ctx.token}` };
-  let body: BodyInit | undefined;
-  if (request.body instanceof FormData || typeof request.body === "string") {
-    body = request.body;
-    if (typeof request.body === "string") headers["Content-Type"] = request.contentType ?? "text/plain";
-  } else if (request.body !== undefined) {
-    body = JSON.stringify(request.body);
-    headers["Content-Type"] = "application/json";
-  }
-  const label = `${request.method} ${request.path}`;
-  for (let attempt = 1; ; attempt++) {
-    let response: Response;
-    try {
-      response = await fetch(ctx.baseUrl + request.path, { method: request.method, headers, body });
-    } catch (error) {
-      if (attempt < ctx.retry.attempts) {
-        await sleep(backoffMs(ctx.retry, attempt, null));
-        continue;
-      }
-      throw new Error(
-        `Cloudflare API ${label} could not be reached: ${String(error)}. Fix: check the network and re-run`,
-      );
-    }
-    const retryable = response.status === 429 || response.status >= 500;
-    if (retryable && attempt < ctx.retry.attempts) {
-      await response.body?.cancel();
-      await sleep(backoffMs(ctx.retry, attempt, response.headers.get("retry-after")));
-      continue;
-    }
-    if (response.status === 404 && request.allowNotFound) {
-      await response.body?.cancel();
-      return { found: false, status: 404, result: undefined };
-    }
-    const text = await response.text();
-    const envelope = parseEnvelope(text);
-    if (!response.ok || envelope?.success === false) {
-      throw new Error(describeFailure(label, response.status, envelope, text, attempt));
-    }
-    return { found: true, status: response.status, result: envelope?.result as T | undefined };
-  }
-}
-
-interface Envelope {
+/** The error envelope of Cloudflare's API, as far as failure messages use it. */
+export interface Envelope {
   success?: boolean;
   errors?: Array<{ code?: number; message?: string }>;
   result?: unknown;
-}
-
-function parseEnvelope(text: string): Envelope | undefined {
-  if (!text) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return parsed && typeof parsed === "object" ? (parsed as Envelope) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Turns a Cloudflare error body into one line: what failed, Cloudflare's words, what to do. */
 export function describeFailure(
   label: string,
   status: number,
-  envelope: Envelope | undefined,
+  envelope: Pick<Envelope, "errors"> | undefined,
   text: string,
   attempts = 1,
 ): string {
@@ -156,8 +85,4 @@ export function backoffMs(retry: RetryPolicy, attempt: number, retryAfter: strin
   if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, retry.maxDelayMs);
   const exponential = retry.baseDelayMs * 2 ** (attempt - 1);
   return Math.min(exponential / 2 + Math.random() * (exponential / 2), retry.maxDelayMs);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,36 +1,48 @@
 import type { SqlStatement } from "../../core/catalog/api-row.ts";
 import type { SqlRow, SqlRunner } from "../../core/migrations/types.ts";
-import { accountPath, type CloudflareContext, cloudflareRequest } from "./api.ts";
+import { accountPath } from "./api.ts";
+import type { CloudflareSdk } from "./sdk.ts";
 
 interface D1QueryResult {
-  results?: SqlRow[];
+  results?: unknown[];
   success?: boolean;
 }
 
 /**
- * A SqlRunner over the D1 HTTP API (`POST /accounts/{account}/d1/database/{db}/query`, body
- * `{ sql, params }` or `{ batch: [{ sql, params }] }`). Params go as strings because the API
- * documents them as strings; SQLite's column affinity turns them back into numbers.
+ * A SqlRunner over the D1 HTTP API through the SDK's `d1.database.query`
+ * (`POST /accounts/{account}/d1/database/{db}/query`, body `{ sql, params }` or
+ * `{ batch: [{ sql, params }] }`). Params go as strings because the API documents them as
+ * strings; SQLite's column affinity turns them back into numbers.
  */
-export function d1HttpRunner(ctx: CloudflareContext, accountId: string, databaseId: string): SqlRunner {
-  const path = accountPath(accountId, "d1", "database", databaseId, "query");
+export function d1HttpRunner(sdk: CloudflareSdk, accountId: string, databaseId: string): SqlRunner {
+  const label = `POST ${accountPath(accountId, "d1", "database", databaseId, "query")}`;
+  const query = async (
+    body:
+      | { sql: string; params: Array<string | null> }
+      | { batch: Array<{ sql: string; params: Array<string | null> }> },
+  ) => {
+    const answer = await sdk.call(label, async (client) =>
+      // D1 takes null for SQL NULL though the generated type says string.
+      (
+        await client.d1.database.query(databaseId, {
+          account_id: accountId,
+          ...(body as { sql: string; params: string[] }),
+        })
+      ).getPaginatedItems(),
+    );
+    return (answer.result ?? []) as D1QueryResult[];
+  };
   return {
     async all(sql, params = []) {
-      const answer = await cloudflareRequest<D1QueryResult[]>(ctx, {
-        method: "POST",
-        path,
-        body: { sql, params: toD1Params(params) },
-      });
-      return answer.result?.[0]?.results ?? [];
+      const result = await query({ sql, params: toD1Params(params) });
+      return (result[0]?.results ?? []) as SqlRow[];
     },
     async run(statements: SqlStatement[]) {
       if (!statements.length) return;
-      const answer = await cloudflareRequest<D1QueryResult[]>(ctx, {
-        method: "POST",
-        path,
-        body: { batch: statements.map(({ sql, params }) => ({ sql, params: toD1Params(params) })) },
+      const result = await query({
+        batch: statements.map(({ sql, params }) => ({ sql, params: toD1Params(params) })),
       });
-      const failed = (answer.result ?? []).findIndex((result) => result.success === false);
+      const failed = result.findIndex((entry) => entry.success === false);
       if (failed !== -1)
         throw new Error(
           `D1 statement ${failed + 1} of the batch failed: ${statements[failed]?.sql.slice(0, 80)}`,

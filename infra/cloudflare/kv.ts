@@ -1,20 +1,16 @@
-import { accountPath, type CloudflareContext, cloudflareRequest } from "./api.ts";
+import { accountPath } from "./api.ts";
+import type { CloudflareSdk } from "./sdk.ts";
 
-/** Deletes one KV key (`DELETE .../storage/kv/namespaces/{ns}/values/{key}`); a missing key is fine, a missing namespace is an error. */
+/** Deletes one KV key (SDK `kv.namespaces.values.delete`); a missing key is fine, a missing namespace is an error. */
 export async function deleteKvKey(
-  ctx: CloudflareContext,
+  sdk: CloudflareSdk,
   target: { accountId: string; namespaceId: string; key: string },
 ): Promise<void> {
-  await cloudflareRequest(ctx, {
-    method: "DELETE",
-    path: accountPath(
-      target.accountId,
-      "storage",
-      "kv",
-      "namespaces",
-      target.namespaceId,
-      "values",
-      target.key,
-    ),
-  });
+  const label = `DELETE ${accountPath(target.accountId, "storage", "kv", "namespaces", target.namespaceId, "values", target.key)}`;
+  await sdk.call(label, (client) =>
+    client.kv.namespaces.values.delete(target.key, {
+      account_id: target.accountId,
+      namespace_id: target.namespaceId,
+    }),
+  );
 }

@@ -1,4 +1,6 @@
-import { accountPath, type CloudflareContext, cloudflareRequest } from "./api.ts";
+import type Cloudflare from "cloudflare";
+import { accountPath } from "./api.ts";
+import type { CloudflareSdk } from "./sdk.ts";
 
 /** Where a user worker lives: a script in a Workers for Platforms dispatch namespace. */
 export interface NamespaceScriptRef {
@@ -7,19 +9,16 @@ export interface NamespaceScriptRef {
   scriptName: string;
 }
 
-/** Binding shapes of the multipart metadata (Cloudflare's snake_case field names). */
-export type ScriptBinding =
-  | { type: "plain_text"; name: string; text: string }
-  | { type: "r2_bucket"; name: string; bucket_name: string };
+type UploadMetadata = Cloudflare.WorkersForPlatforms.Dispatch.Namespaces.ScriptUpdateParams.Metadata;
 
-/** The `metadata` part of a module-worker upload. */
-export interface ScriptMetadata {
-  main_module: string;
-  compatibility_date: string;
-  compatibility_flags: string[];
-  bindings: ScriptBinding[];
-  tags: string[];
-}
+/** Binding shapes of the multipart metadata, as the SDK (Cloudflare's OpenAPI) types them. */
+export type ScriptBinding = NonNullable<UploadMetadata["bindings"]>[number];
+
+/** The `metadata` part of a module-worker upload (the fields we send, typed by the SDK). */
+export type ScriptMetadata = Required<
+  Pick<UploadMetadata, "main_module" | "compatibility_date" | "compatibility_flags" | "bindings" | "tags">
+> &
+  Pick<UploadMetadata, "migrations" | "observability">;
 
 /** An ES module part of the upload. */
 export interface ScriptModule {
@@ -53,37 +52,50 @@ export function scriptUploadForm(metadata: ScriptMetadata, modules: ScriptModule
   return form;
 }
 
-/** Uploads (creates or replaces) a user worker in the namespace. */
+/**
+ * Uploads (creates or replaces) a user worker in the namespace. The body is sent as built: the
+ * SDK's generated multipart encoder (7.x) flattens `metadata` into bracketed fields and renames
+ * module parts (cloudflare-typescript issue #2799), which the API rejects; its raw `put` passes a
+ * FormData through untouched.
+ */
 export async function uploadNamespaceScript(
-  ctx: CloudflareContext,
+  sdk: CloudflareSdk,
   ref: NamespaceScriptRef,
   form: FormData,
 ): Promise<void> {
-  await cloudflareRequest(ctx, { method: "PUT", path: scriptPath(ref), body: form });
+  const path = scriptPath(ref);
+  await sdk.call(`PUT ${path}`, (client) => client.put(path, { body: form }));
 }
 
 /** Deletes a user worker; returns false when it was already gone (which is success). */
-export async function deleteNamespaceScript(
-  ctx: CloudflareContext,
-  ref: NamespaceScriptRef,
-): Promise<boolean> {
-  const answer = await cloudflareRequest(ctx, {
-    method: "DELETE",
-    path: scriptPath(ref),
-    allowNotFound: true,
-  });
+export async function deleteNamespaceScript(sdk: CloudflareSdk, ref: NamespaceScriptRef): Promise<boolean> {
+  const answer = await sdk.call(
+    `DELETE ${scriptPath(ref)}`,
+    (client) =>
+      client.workersForPlatforms.dispatch.namespaces.scripts.delete(ref.scriptName, {
+        account_id: ref.accountId,
+        dispatch_namespace: ref.namespace,
+      }),
+    { allowNotFound: true },
+  );
   return answer.found;
 }
 
 /** The script's tags, or null when the script does not exist. */
 export async function namespaceScriptTags(
-  ctx: CloudflareContext,
+  sdk: CloudflareSdk,
   ref: NamespaceScriptRef,
 ): Promise<string[] | null> {
-  const answer = await cloudflareRequest<string[]>(ctx, {
-    method: "GET",
-    path: scriptPath(ref, "tags"),
-    allowNotFound: true,
-  });
+  const answer = await sdk.call(
+    `GET ${scriptPath(ref, "tags")}`,
+    async (client) =>
+      (
+        await client.workersForPlatforms.dispatch.namespaces.scripts.tags.list(ref.scriptName, {
+          account_id: ref.accountId,
+          dispatch_namespace: ref.namespace,
+        })
+      ).getPaginatedItems(),
+    { allowNotFound: true },
+  );
   return answer.found ? (answer.result ?? []) : null;
 }

@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
+import { cloudflareSdkUrl } from "../cloudflare/sdk.ts";
 import { creatorApiProvider } from "./provider.ts";
 import type { DeployStage } from "./types.ts";
 
@@ -34,6 +35,7 @@ export function sharedCreatorApiProvider(): pulumi.dynamic.ResourceProvider {
     repoRoot: REPO_ROOT,
     toolchainUrl: new URL("./toolchain.ts", import.meta.url).href,
     tsxApiUrl: pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api")).href,
+    sdkUrl: cloudflareSdkUrl(),
   });
   return provider;
 }

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { registerApiStatements, retireApiStatement } from "../../core/catalog/api-row.ts";
+import { cloudflareSdkUrl } from "../cloudflare/sdk.ts";
 import { dataApiFixture, FIXTURE_OWNER } from "../testing/built-api-fixture.ts";
 import {
   on,
@@ -14,9 +15,10 @@ import type { CreatorApiInputs, CreatorApiOutputs, CreatorToolchain } from "./ty
 const ACCOUNT = "acc123";
 const SCRIPT_PATH = "/accounts/acc123/workers/dispatch/namespaces/claw-dev/scripts/world-cities";
 const D1_PATH = "/accounts/acc123/d1/database/db-uuid/query";
-const KV_PATH = "/accounts/acc123/storage/kv/namespaces/kv123/values/api%3Aworld-cities";
+// The SDK's path encoding: the key is one segment (its ":" needs no escape, its "/" is escaped).
+const KV_PATH = "/accounts/acc123/storage/kv/namespaces/kv123/values/api:world-cities";
 const R2_PATH =
-  "/accounts/acc123/r2/buckets/claw-dev-data/objects/datasets/world-cities/0123456789abcdef.json";
+  "/accounts/acc123/r2/buckets/claw-dev-data/objects/datasets%2Fworld-cities%2F0123456789abcdef.json";
 
 const built = dataApiFixture();
 // Stands for the API's predicted 0xSplits address (any address; prediction is the program's job).
@@ -58,6 +60,7 @@ const provider = (tools: CreatorToolchain = toolchain) =>
     repoRoot: "/repo",
     toolchainUrl: "unused",
     tsxApiUrl: "unused",
+    sdkUrl: cloudflareSdkUrl(),
     toolchain: tools,
     retry: { attempts: 3, baseDelayMs: 0, maxDelayMs: 0 },
   });
@@ -158,6 +161,26 @@ describe("CreatorApi provider: create", () => {
     vi.stubEnv("CLOUDFLARE_API_TOKEN", "");
     const requests = install();
     await expect(provider().create!(inputs)).rejects.toThrow(/no Cloudflare API token.*cloudflare:apiToken/);
+    expect(requests).toEqual([]);
+  });
+
+  it("a build that fails (bad dataset) fails this API only, naming it and the file, before any call", async () => {
+    const requests = install();
+    const broken: CreatorToolchain = {
+      ...toolchain,
+      buildApiFolder: async () => {
+        throw new Error(
+          "stacks/dev/apis/world-cities/cities.csv: row 3 has 2 fields, the header has 6. Fix: …",
+        );
+      },
+    };
+    const error = await failure(
+      provider(broken).update!("world-cities", deployed, { ...inputs, contentHash: "unbuilt" }),
+    );
+    expect(error.message).toMatch(
+      /^creator API world-cities: build failed, its live version \(if any\) is unchanged: stacks\/dev\/apis\/world-cities\/cities.csv: row 3/,
+    );
+    expect(error.id).toBeUndefined(); // nothing went live: the old state stays
     expect(requests).toEqual([]);
   });
 
@@ -266,6 +289,21 @@ describe("CreatorApi provider: diff and update", () => {
     expect(await diff({ slug: "cities", apiDir: "stacks/dev/apis/cities" })).toMatchObject({
       changes: true,
       replaces: ["slug"],
+    });
+  });
+
+  it("a new account or prefix replaces delete-first, so the old delete cannot retire the new row", async () => {
+    expect(await diff({ accountId: "acc456" })).toMatchObject({
+      replaces: ["accountId"],
+      deleteBeforeReplace: true,
+    });
+    expect(await diff({ namespace: "claw-other" })).toMatchObject({
+      replaces: ["namespace"],
+      deleteBeforeReplace: true,
+    });
+    // An update never asks for a delete.
+    expect(await diff({ price: "$0.002", priceAtomic: "2000" })).toMatchObject({
+      deleteBeforeReplace: false,
     });
   });
 

@@ -7,12 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { BuiltApi } from "../../core/build/types.ts";
 import { registerApiStatements, retireApiStatement, type SplitRecord } from "../../core/catalog/api-row.ts";
 import { apiCacheKey } from "../../runtime/shared/cache-keys.ts";
-import {
-  type CloudflareContext,
-  cloudflareContext,
-  DEFAULT_RETRY,
-  type RetryPolicy,
-} from "../cloudflare/api.ts";
+import { cloudflareContext, DEFAULT_RETRY, type RetryPolicy } from "../cloudflare/api.ts";
 import { d1HttpRunner } from "../cloudflare/d1-http-runner.ts";
 import { deleteKvKey } from "../cloudflare/kv.ts";
 import {
@@ -22,6 +17,7 @@ import {
   uploadNamespaceScript,
 } from "../cloudflare/namespace-scripts.ts";
 import { putR2Object } from "../cloudflare/r2-objects.ts";
+import { type CloudflareSdk, cloudflareSdk } from "../cloudflare/sdk.ts";
 import { creatorScriptMetadata, HASH_TAG_PREFIX, hashTag } from "./script-metadata.ts";
 import type { CreatorApiInputs, CreatorApiOutputs, CreatorToolchain, DeployStage } from "./types.ts";
 
@@ -32,6 +28,8 @@ export interface CreatorApiProviderOptions {
   toolchainUrl: string;
   /** file:// URL of tsx's ESM API (`tsx/esm/api`), used to load the TypeScript toolchain. */
   tsxApiUrl: string;
+  /** file:// URL of the `cloudflare` SDK package (cloudflareSdkUrl()), loaded at call time. */
+  sdkUrl: string;
   retry?: RetryPolicy;
   /** Tests only: a toolchain to use instead of loading one (never set in a serialised provider). */
   toolchain?: CreatorToolchain;
@@ -70,7 +68,8 @@ const UPDATE_ON = [
 /** Builds the provider; one instance serves every CreatorApi of a stack. */
 export function creatorApiProvider(options: CreatorApiProviderOptions): pulumi.dynamic.ResourceProvider {
   const session: { token?: string } = {};
-  const context = (): CloudflareContext => cloudflareContext(session.token, options.retry ?? DEFAULT_RETRY);
+  const context = (): Promise<CloudflareSdk> =>
+    cloudflareSdk(cloudflareContext(session.token, options.retry ?? DEFAULT_RETRY), options.sdkUrl);
 
   async function toolchain(): Promise<CreatorToolchain> {
     if (options.toolchain) return options.toolchain;
@@ -82,9 +81,17 @@ export function creatorApiProvider(options: CreatorApiProviderOptions): pulumi.d
     inputs: CreatorApiInputs,
     previous: CreatorApiOutputs | undefined,
   ): Promise<CreatorApiOutputs> {
-    const ctx = context();
+    const ctx = await context();
     const tools = await toolchain();
-    const built: BuiltApi = await tools.buildApiFolder(options.repoRoot, inputs.apiDir);
+    let built: BuiltApi;
+    try {
+      built = await tools.buildApiFolder(options.repoRoot, inputs.apiDir);
+    } catch (error) {
+      // Names the API and (through the build's own message) the file; nothing was sent.
+      throw new Error(
+        `creator API ${inputs.slug}: build failed, its live version (if any) is unchanged: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
     if (built.contentHash !== inputs.contentHash) {
       throw new Error(
         `${inputs.apiDir} changed since the plan was made (planned ${inputs.contentHash.slice(0, 12)}, built ${built.contentHash.slice(0, 12)}). Fix: run pulumi up again so preview and deploy see the same files`,
@@ -215,7 +222,13 @@ export function creatorApiProvider(options: CreatorApiProviderOptions): pulumi.d
       const replaces = REPLACE_ON.filter((key) => olds[key] !== news[key]);
       const changed = UPDATE_ON.some((key) => olds[key] !== news[key]);
       const codeChanged = olds.deployedHash !== news.contentHash || olds.stage !== "complete";
-      return { changes: replaces.length > 0 || changed || codeChanged, replaces, deleteBeforeReplace: false };
+      // Delete first: the old resource's delete retires the catalog row by slug, which after a
+      // create-first replacement (same slug, new account or namespace) would retire the new one.
+      return {
+        changes: replaces.length > 0 || changed || codeChanged,
+        replaces,
+        deleteBeforeReplace: replaces.length > 0,
+      };
     },
 
     async create(inputs: CreatorApiInputs) {
@@ -228,7 +241,7 @@ export function creatorApiProvider(options: CreatorApiProviderOptions): pulumi.d
     },
 
     async delete(id: string, props: CreatorApiOutputs) {
-      const ctx = context();
+      const ctx = await context();
       // Already gone counts as deleted: the goal state (no worker) holds.
       await deleteNamespaceScript(ctx, {
         accountId: props.accountId,
@@ -246,7 +259,7 @@ export function creatorApiProvider(options: CreatorApiProviderOptions): pulumi.d
     },
 
     async read(id: string, props: CreatorApiOutputs) {
-      const tags = await namespaceScriptTags(context(), {
+      const tags = await namespaceScriptTags(await context(), {
         accountId: props.accountId,
         namespace: props.namespace,
         scriptName: props.slug || id,

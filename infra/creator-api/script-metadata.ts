@@ -1,3 +1,4 @@
+import { BINDINGS } from "../../core/bindings.ts";
 import type { BuiltApi } from "../../core/build/types.ts";
 import type { ScriptBinding, ScriptMetadata } from "../cloudflare/namespace-scripts.ts";
 
@@ -22,7 +23,7 @@ export function creatorScriptMetadata(built: BuiltApi, bucketName: string): Scri
     name,
     text,
   }));
-  if (built.data) bindings.push({ type: "r2_bucket", name: "DATA", bucket_name: bucketName });
+  if (built.data) bindings.push({ type: "r2_bucket", name: BINDINGS.data, bucket_name: bucketName });
   return {
     main_module: built.mainModule,
     compatibility_date: built.compatibilityDate,

@@ -25,6 +25,12 @@ export interface CreatorApiInputs {
   contentHash: string;
 }
 
+/**
+ * contentHash of an API whose build failed when the program ran: the resource stays declared (its
+ * live version is kept) and its create or update fails with the build's own error.
+ */
+export const UNBUILT = "unbuilt";
+
 /** How far a deploy got; anything but "complete" is repaired by the next `pulumi up`. */
 export type DeployStage =
   | "none"

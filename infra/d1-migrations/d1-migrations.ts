@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Migration } from "../../core/migrations/types.ts";
+import { cloudflareSdkUrl } from "../cloudflare/sdk.ts";
 import { d1MigrationsProvider } from "./provider.ts";
 
 /** Arguments: the database to migrate and the migration files (from readMigrations). */
@@ -13,7 +14,7 @@ let provider: pulumi.dynamic.ResourceProvider | undefined;
 
 /** The provider every D1Migrations resource uses (one instance, serialised once). */
 export function sharedD1MigrationsProvider(): pulumi.dynamic.ResourceProvider {
-  provider ??= d1MigrationsProvider();
+  provider ??= d1MigrationsProvider({ sdkUrl: cloudflareSdkUrl() });
   return provider;
 }
 

@@ -3,6 +3,7 @@ import { DatabaseSync } from "node:sqlite";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { migrationHash, readMigrations } from "../../core/migrations/read-migrations.ts";
 import type { Migration } from "../../core/migrations/types.ts";
+import { cloudflareSdkUrl } from "../cloudflare/sdk.ts";
 import { answerD1Query } from "../testing/fake-d1.ts";
 import { on, recordingFetch, TEST_BASE_URL } from "../testing/recording-fetch.ts";
 import { d1MigrationsProvider } from "./provider.ts";
@@ -19,7 +20,11 @@ const inputs = (migrations: Migration[]): D1MigrationsInputs => ({
   files: migrations.map((x) => x.name),
   migrations,
 });
-const provider = () => d1MigrationsProvider({ retry: { attempts: 2, baseDelayMs: 0, maxDelayMs: 0 } });
+const provider = () =>
+  d1MigrationsProvider({
+    sdkUrl: cloudflareSdkUrl(),
+    retry: { attempts: 2, baseDelayMs: 0, maxDelayMs: 0 },
+  });
 
 function d1Backed(db: DatabaseSync) {
   const recorder = recordingFetch([on("POST", D1_PATH, (request) => answerD1Query(db, request.json))]);

@@ -9,20 +9,25 @@ import {
 } from "../../core/migrations/apply-migrations.ts";
 import { cloudflareContext, DEFAULT_RETRY, type RetryPolicy } from "../cloudflare/api.ts";
 import { d1HttpRunner } from "../cloudflare/d1-http-runner.ts";
+import { cloudflareSdk } from "../cloudflare/sdk.ts";
 import type { D1MigrationsInputs, D1MigrationsOutputs } from "./types.ts";
 
 /** Builds the provider that applies runtime/migrations to the platform's D1 database. */
-export function d1MigrationsProvider(options: { retry?: RetryPolicy } = {}): pulumi.dynamic.ResourceProvider {
+export function d1MigrationsProvider(options: {
+  /** file:// URL of the `cloudflare` SDK package (cloudflareSdkUrl()), loaded at call time. */
+  sdkUrl: string;
+  retry?: RetryPolicy;
+}): pulumi.dynamic.ResourceProvider {
   const session: { token?: string } = {};
-  const runner = (inputs: D1MigrationsInputs) =>
+  const runner = async (inputs: D1MigrationsInputs) =>
     d1HttpRunner(
-      cloudflareContext(session.token, options.retry ?? DEFAULT_RETRY),
+      await cloudflareSdk(cloudflareContext(session.token, options.retry ?? DEFAULT_RETRY), options.sdkUrl),
       inputs.accountId,
       inputs.databaseId,
     );
 
   async function apply(inputs: D1MigrationsInputs): Promise<D1MigrationsOutputs> {
-    const db = runner(inputs);
+    const db = await runner(inputs);
     await applyMigrations(db, inputs.migrations);
     const applied = (await readAppliedMigrations(db)).map((migration) => migration.name);
     return { ...inputs, applied };
@@ -75,7 +80,7 @@ export function d1MigrationsProvider(options: { retry?: RetryPolicy } = {}): pul
     async delete() {},
 
     async read(id: string, props: D1MigrationsOutputs) {
-      const applied = (await readAppliedMigrations(runner(props))).map((migration) => migration.name);
+      const applied = (await readAppliedMigrations(await runner(props))).map((migration) => migration.name);
       return { id, props: { ...props, applied } };
     },
   };

@@ -14,6 +14,8 @@ export interface MockRunOptions
   /** Raw config as Pulumi presents it (`402claw:key` → string; mappings as JSON). */
   values: Record<string, string>;
   secretKeys?: string[];
+  /** The offline plan: accept the template's placeholder ids and wallet (see LoadOptions). */
+  allowPlaceholders?: boolean;
 }
 
 // What Cloudflare would fill in on create, so dependent inputs show real-looking wiring.
@@ -45,7 +47,9 @@ export async function runProgramUnderMocks(options: MockRunOptions) {
     true,
   );
   const settings = new pulumi.Config(CONFIG_NAMESPACE);
-  const config = loadPlatformConfig((key) => settings.get(key), options.stack, Object.keys(options.values));
+  const config = loadPlatformConfig((key) => settings.get(key), options.stack, Object.keys(options.values), {
+    allowPlaceholders: options.allowPlaceholders ?? false,
+  });
   const secret = (key: string) => {
     const value = options.values[`${CONFIG_NAMESPACE}:${key}`];
     return value !== undefined ? { [key]: pulumi.secret(value) } : {};

@@ -1,14 +1,21 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
+import { BINDINGS, PAYER_LEDGER_CLASS } from "../../core/bindings.ts";
 import { COMPATIBILITY_DATE, PLATFORM_COMPATIBILITY_FLAGS } from "../../core/build/compat.ts";
+import type { OutboundParams } from "../../runtime/outbound/handle-outbound.ts";
+import type { ScriptBinding } from "../cloudflare/namespace-scripts.ts";
 import type { PlatformConfig } from "../config.ts";
+import { GatewayScript } from "../gateway-script/gateway-script.ts";
+import { GATEWAY_MIGRATIONS } from "../gateway-script/migrations.ts";
 
-type Binding = cloudflare.types.input.WorkersScriptBinding;
+export { PAYER_LEDGER_CLASS };
 
-/** Outbound params the dispatch worker passes per creator call (contract with runtime/outbound). */
-export const OUTBOUND_PARAMS = ["slug", "owner", "egress"];
-/** Durable Object class of the payer ledger, exported by the dispatch worker. */
-export const PAYER_LEDGER_CLASS = "PayerLedger";
+/**
+ * Outbound params the dispatch worker passes per creator call (runtime/dispatch/forward.ts); the
+ * outbound worker reads each from `env.<name>` (runtime/outbound/worker.ts). Typed by
+ * OutboundParams so a renamed or added param cannot be forgotten here.
+ */
+export const OUTBOUND_PARAMS: ReadonlyArray<keyof OutboundParams> = ["slug", "owner", "egress"];
 
 export interface DispatchWorkerArgs {
   accountId: string;
@@ -37,7 +44,9 @@ export class DispatchWorker extends pulumi.ComponentResource {
 
   constructor(name: string, args: DispatchWorkerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("402claw:platform:DispatchWorker", name, {}, opts);
-    const script = new cloudflare.WorkersScript(
+    // Uploaded by the GatewayScript provider: the ledger's migration (tag v1) goes with the first
+    // upload only, and the outbound params in the API's `[{ name }]` shape.
+    const script = new GatewayScript(
       `${name}-script`,
       {
         accountId: args.accountId,
@@ -47,9 +56,7 @@ export class DispatchWorker extends pulumi.ComponentResource {
         compatibilityDate: COMPATIBILITY_DATE,
         compatibilityFlags: PLATFORM_COMPATIBILITY_FLAGS,
         bindings: dispatchBindings(args),
-        // The ledger is a SQLite-backed Durable Object class introduced at tag v1.
-        migrations: { newTag: "v1", newSqliteClasses: [PAYER_LEDGER_CLASS] },
-        observability: { enabled: true },
+        migrations: GATEWAY_MIGRATIONS,
       },
       { parent: this },
     );
@@ -68,40 +75,55 @@ export class DispatchWorker extends pulumi.ComponentResource {
   }
 }
 
-/** The dispatch worker's bindings; names are the contract with runtime/dispatch/env.ts. */
-export function dispatchBindings(args: DispatchWorkerArgs): Binding[] {
+/** The dispatch worker's bindings in the upload's shape; names are the contract with runtime/dispatch/env.ts. */
+export function dispatchBindings(args: DispatchWorkerArgs): pulumi.Output<ScriptBinding[]> {
   const { config } = args;
-  const plain = (name: string, text: string): Binding => ({ type: "plain_text", name, text });
-  const bindings: Binding[] = [
-    {
-      type: "dispatch_namespace",
-      name: "DISPATCHER",
-      namespace: args.namespaceName,
-      outbound: { worker: { service: args.outboundScriptName }, params: OUTBOUND_PARAMS },
-    },
-    { type: "d1", name: "DB", id: args.databaseId },
-    { type: "r2_bucket", name: "DATA", bucketName: args.bucketName },
-    { type: "kv_namespace", name: "CACHE", namespaceId: args.kvNamespaceId },
-    { type: "durable_object_namespace", name: "PAYER_LEDGER", className: PAYER_LEDGER_CLASS },
-    plain("ENVIRONMENT", config.stack),
-    plain("X402_NETWORK", config.network),
-    plain("X402_ASSET", config.asset),
-    plain("X402_ASSET_NAME", config.assetName),
-    plain("X402_ASSET_VERSION", config.assetVersion),
-    plain("FACILITATOR_URL", config.facilitatorUrl),
-    plain("PLATFORM_FEE_BPS", String(config.platformFeeBps)),
-    plain("PLATFORM_WALLET", config.platformWallet),
-    plain("MAX_BODY_BYTES", String(config.maxBodyBytes)),
-    plain("X402_MAX_TIMEOUT_SECONDS", String(config.maxTimeoutSeconds)),
-    // Plain text: visible in the dashboard and state. Use a provider URL whose key is restricted
-    // (or none); the docs say so.
-    plain("RPC_URL", config.rpcUrl),
-  ];
-  if (args.facilitatorAuth !== undefined)
-    bindings.push({ type: "secret_text", name: "FACILITATOR_AUTH", text: args.facilitatorAuth });
-  if (args.adminToken !== undefined)
-    bindings.push({ type: "secret_text", name: "ADMIN_TOKEN", text: args.adminToken });
-  if (args.authSecret !== undefined)
-    bindings.push({ type: "secret_text", name: "AUTH_SECRET", text: args.authSecret });
-  return bindings;
+  const plain = (name: string, text: string): ScriptBinding => ({ type: "plain_text", name, text });
+  const secret = (name: string, text: pulumi.Input<string> | undefined) =>
+    text === undefined
+      ? pulumi.output(undefined)
+      : pulumi.output(text).apply((value): ScriptBinding => ({ type: "secret_text", name, text: value }));
+  return pulumi
+    .all([
+      args.namespaceName,
+      args.outboundScriptName,
+      args.databaseId,
+      args.bucketName,
+      args.kvNamespaceId,
+      secret("FACILITATOR_AUTH", args.facilitatorAuth),
+      secret("ADMIN_TOKEN", args.adminToken),
+      secret("AUTH_SECRET", args.authSecret),
+    ])
+    .apply(([namespace, outbound, databaseId, bucketName, kvNamespaceId, ...secrets]): ScriptBinding[] => [
+      {
+        type: "dispatch_namespace",
+        name: BINDINGS.dispatcher,
+        namespace,
+        outbound: {
+          worker: { service: outbound },
+          params: OUTBOUND_PARAMS.map((param) => ({ name: param })),
+        },
+      },
+      { type: "d1", name: BINDINGS.db, database_id: databaseId },
+      { type: "r2_bucket", name: BINDINGS.data, bucket_name: bucketName },
+      { type: "kv_namespace", name: BINDINGS.cache, namespace_id: kvNamespaceId },
+      { type: "durable_object_namespace", name: BINDINGS.payerLedger, class_name: PAYER_LEDGER_CLASS },
+      plain("ENVIRONMENT", config.stack),
+      // The public origin of the gateway: the 402's resource.url and catalog links are built from
+      // it, never from the request's Host header.
+      plain("PUBLIC_ORIGIN", `https://${config.hostname}`),
+      plain("X402_NETWORK", config.network),
+      plain("X402_ASSET", config.asset),
+      plain("X402_ASSET_NAME", config.assetName),
+      plain("X402_ASSET_VERSION", config.assetVersion),
+      plain("FACILITATOR_URL", config.facilitatorUrl),
+      plain("PLATFORM_FEE_BPS", String(config.platformFeeBps)),
+      plain("PLATFORM_WALLET", config.platformWallet),
+      plain("MAX_BODY_BYTES", String(config.maxBodyBytes)),
+      plain("X402_MAX_TIMEOUT_SECONDS", String(config.maxTimeoutSeconds)),
+      // Plain text: visible in the dashboard and state. Use a provider URL whose key is restricted
+      // (or none); the docs say so.
+      plain("RPC_URL", config.rpcUrl),
+      ...(secrets.filter((binding) => binding !== undefined) as ScriptBinding[]),
+    ]);
 }

@@ -1,5 +1,6 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
+import { BINDINGS } from "../../core/bindings.ts";
 import { COMPATIBILITY_DATE, PLATFORM_COMPATIBILITY_FLAGS } from "../../core/build/compat.ts";
 import type { PlatformConfig } from "../config.ts";
 
@@ -30,7 +31,7 @@ export class OutboundWorker extends pulumi.ComponentResource {
           {
             // Workers Rate Limiting binding: per-creator egress budget (the worker keys it by owner).
             type: "ratelimit",
-            name: "EGRESS_LIMITER",
+            name: BINDINGS.egressLimiter,
             namespaceId: args.egressRateLimit.namespaceId,
             simple: { limit: args.egressRateLimit.limit, period: args.egressRateLimit.periodSeconds },
           },

@@ -25,7 +25,12 @@ export function scratchRoot(): string {
  * Runs the program for `stack` from `root` with the stack file's config (plus overrides). Split
  * addresses come from the FAKE predictor (`fakeSplitAddress(terms)`), so no RPC is needed.
  */
-export function runStack(root: string, stack: string, overrides: Record<string, string> = {}) {
+export function runStack(
+  root: string,
+  stack: string,
+  overrides: Record<string, string> = {},
+  options: RunOptions = {},
+) {
   const { values, secretKeys } = readStackConfig(root, stack);
   return runProgramUnderMocks({
     root,
@@ -35,11 +40,29 @@ export function runStack(root: string, stack: string, overrides: Record<string, 
     bundle: stubBundle,
     build: buildApi,
     splitPredictor: fakeSplitPredictor(),
+    allowPlaceholders: options.allowPlaceholders ?? false,
   });
 }
 
+/** How a test runs the program: strict like `pulumi up` (default) or lenient like `402claw plan`. */
+export interface RunOptions {
+  allowPlaceholders?: boolean;
+}
+
+/** What a filled-in stack sets instead of the template's placeholders (any real-looking values). */
+export const FILLED_IN = {
+  "402claw:accountId": "0123456789abcdef0123456789abcdef",
+  "402claw:zoneId": "fedcba9876543210fedcba9876543210",
+  "402claw:platformWallet": "0x84Fa334eb15209e21779Ae557C3cfDB046f66111",
+};
+
 /** runStack in a child process under tsx (the way `pulumi up` runs the program); rejects with the program's error. */
-export async function runStackIsolated(root: string, stack: string, overrides: Record<string, string> = {}) {
+export async function runStackIsolated(
+  root: string,
+  stack: string,
+  overrides: Record<string, string> = {},
+  options: RunOptions = {},
+) {
   const { stdout } = await promisify(execFile)(
     process.execPath,
     [
@@ -49,6 +72,7 @@ export async function runStackIsolated(root: string, stack: string, overrides: R
       root,
       stack,
       JSON.stringify(overrides),
+      JSON.stringify(options),
     ],
     { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NODE_NO_WARNINGS: "1" } },
   );

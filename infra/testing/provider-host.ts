@@ -27,18 +27,19 @@ export async function serialiseProviders(): Promise<string> {
 /** Runs provider calls in a fresh plain-node process from the serialised text. */
 export async function runInProviderHost(
   serialised: string,
-  key: "creatorApi" | "d1Migrations",
+  key: "creatorApi" | "d1Migrations" | "gatewayScript",
   calls: Array<{ method: string; args: unknown[] }>,
   env: Record<string, string>,
+  cwd = tmpdir(),
 ): Promise<Array<{ ok?: unknown; error?: string; id?: string | null }>> {
   const callsFile = join(mkdtempSync(join(tmpdir(), "claw-calls-")), "calls.json");
   writeFileSync(callsFile, JSON.stringify(calls));
-  // cwd outside the repo: the reloaded provider must not depend on the working directory.
+  // By default cwd outside the repo: the reloaded provider must not depend on the working directory.
   const { stdout } = await run(
     process.execPath,
     [join(REPO_ROOT, "infra/testing/provider-host.mjs"), serialised, key, callsFile],
     {
-      cwd: tmpdir(),
+      cwd,
       env: { PATH: process.env.PATH ?? "", NODE_NO_WARNINGS: "1", ...env },
     },
   );

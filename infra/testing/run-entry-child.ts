@@ -6,12 +6,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { readStackConfig } from "../plan/stack-config.ts";
 import { fakeSplitRpc } from "./fake-split-rpc.ts";
-import { REPO_ROOT } from "./program-fixture.ts";
+import { FILLED_IN, REPO_ROOT } from "./program-fixture.ts";
 
 const resources: Array<{ type: string; name: string; payTo?: string }> = [];
 const { values, secretKeys } = readStackConfig(REPO_ROOT, "dev");
 const rpc = await fakeSplitRpc(84532);
-pulumi.runtime.setAllConfig({ ...values, "402claw:rpcUrl": rpc.url }, secretKeys);
+pulumi.runtime.setAllConfig({ ...values, ...FILLED_IN, "402claw:rpcUrl": rpc.url }, secretKeys);
 await pulumi.runtime.setMocks(
   {
     newResource(args) {

@@ -4,9 +4,9 @@
 
 import { runStack } from "./program-fixture.ts";
 
-const [root, stack, overrides] = process.argv.slice(2);
+const [root, stack, overrides, options] = process.argv.slice(2);
 try {
-  const result = await runStack(root!, stack!, JSON.parse(overrides ?? "{}"));
+  const result = await runStack(root!, stack!, JSON.parse(overrides ?? "{}"), JSON.parse(options ?? "{}"));
   process.stdout.write(JSON.stringify(result));
 } catch (error) {
   process.stdout.write(JSON.stringify({ error: error instanceof Error ? error.message : String(error) }));

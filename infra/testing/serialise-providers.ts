@@ -6,6 +6,7 @@ import { writeFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { sharedCreatorApiProvider } from "../creator-api/creator-api.ts";
 import { sharedD1MigrationsProvider } from "../d1-migrations/d1-migrations.ts";
+import { sharedGatewayScriptProvider } from "../gateway-script/gateway-script.ts";
 
 const out = process.argv[2];
 if (!out) throw new Error("usage: serialise-providers.ts <output.json>");
@@ -16,5 +17,6 @@ writeFileSync(
   JSON.stringify({
     creatorApi: await serialise(sharedCreatorApiProvider()),
     d1Migrations: await serialise(sharedD1MigrationsProvider()),
+    gatewayScript: await serialise(sharedGatewayScriptProvider()),
   }),
 );
