@@ -8,12 +8,14 @@ import {
   type SqlStatement,
 } from "../core/catalog/api-row.ts";
 import type { LoadedApi } from "../core/manifest/load.ts";
-import type { LocalScript } from "../runtime/local-namespace/rpc.ts";
+import type { LocalScript } from "../runtime/local-namespace/protocol.ts";
 import { apiCacheKey } from "../runtime/shared/cache-keys.ts";
+import type { CreatorSupervisor } from "./creator-supervisor.ts";
 
 /** Builds every API with the shared builder and deploys it to the local namespace, R2, D1 and KV. */
 export async function publishApis(
   mf: Miniflare,
+  namespace: CreatorSupervisor,
   apis: readonly LoadedApi[],
   payments: { payToFor: (api: LoadedApi) => string; splitFor: (api: LoadedApi) => SplitRecord },
 ): Promise<BuiltApi[]> {
@@ -23,7 +25,7 @@ export async function publishApis(
   const now = Math.floor(Date.now() / 1000);
   for (const [index, api] of built.entries()) {
     // In the Pulumi provider's order: data and code, then the catalog row, then the cache purge.
-    await deployToLocalNamespace(mf, api);
+    await deployToLocalNamespace(namespace, api);
     const loaded = apis[index]!;
     await runStatements(
       db,
@@ -33,19 +35,15 @@ export async function publishApis(
   }
   await retireMissing(
     mf,
+    namespace,
     built.map((api) => api.slug),
     now,
   );
   return built;
 }
 
-/** Puts a built API's data in R2 and its worker in the local namespace, like the Cloudflare upload. */
-export async function deployToLocalNamespace(mf: Miniflare, api: BuiltApi): Promise<void> {
-  // Same order as the Pulumi provider: data first, so a live worker never points at missing data.
-  if (api.data) {
-    const bucket = await mf.getR2Bucket("DATA", "namespace");
-    await bucket.put(api.data.key, api.data.body, { httpMetadata: { contentType: api.data.contentType } });
-  }
+/** Puts a built API's data and worker into its creator process, like the Cloudflare upload. */
+export async function deployToLocalNamespace(namespace: CreatorSupervisor, api: BuiltApi): Promise<void> {
   const script: LocalScript = {
     mainModule: api.mainModule,
     modules: api.modules,
@@ -55,24 +53,27 @@ export async function deployToLocalNamespace(mf: Miniflare, api: BuiltApi): Prom
     dataBinding: Boolean(api.data),
     contentHash: api.contentHash,
   };
-  const namespace = await mf.getWorker("namespace");
-  const upload = await namespace.fetch(`http://namespace/scripts/${api.workerName}`, {
-    method: "PUT",
-    body: JSON.stringify(script),
-  });
-  if (!upload.ok)
-    throw new Error(`uploading ${api.slug} to the local namespace failed: ${await upload.text()}`);
+  // Same order as the Pulumi provider: data first, so a live worker never points at missing data.
+  try {
+    await namespace.deploy(api.workerName, script, api.data);
+  } catch (error) {
+    throw new Error(`uploading ${api.slug} to the local namespace failed: ${String(error)}`);
+  }
 }
 
 /** APIs registered earlier whose folder is gone are retired (history kept), as `pulumi up` would. */
-async function retireMissing(mf: Miniflare, liveSlugs: readonly string[], now: number): Promise<void> {
+async function retireMissing(
+  mf: Miniflare,
+  namespace: CreatorSupervisor,
+  liveSlugs: readonly string[],
+  now: number,
+): Promise<void> {
   const db = await mf.getD1Database("DB", "dispatch");
   const cache = await mf.getKVNamespace("CACHE", "dispatch");
-  const namespace = await mf.getWorker("namespace");
   const { results } = await db.prepare("SELECT slug, worker_name FROM apis WHERE status = 'active'").all();
   for (const row of results as Array<{ slug: string; worker_name: string }>) {
     if (liveSlugs.includes(row.slug)) continue;
-    await namespace.fetch(`http://namespace/scripts/${row.worker_name}`, { method: "DELETE" });
+    await namespace.remove(row.worker_name);
     await runStatements(db, [retireApiStatement(row.slug, now)]);
     await cache.delete(apiCacheKey(row.slug));
   }

@@ -4,12 +4,14 @@ import type { Miniflare } from "miniflare";
 import { freePort } from "../chain/free-port.ts";
 import { type RunningLocalChain, startLocalChain } from "../chain/start-local-chain.ts";
 import type { BuiltApi } from "../core/build/types.ts";
+import { DEFAULT_CREATOR_CPU_MS } from "../core/creator-limits.ts";
 import type { ManifestError } from "../core/errors.ts";
 import { type LoadedApi, loadStackApis } from "../core/manifest/load.ts";
 import { applyMigrations } from "../core/migrations/apply-migrations.ts";
 import { d1BindingRunner } from "../core/migrations/d1-binding-runner.ts";
 import { readMigrations } from "../core/migrations/read-migrations.ts";
 import { startFacilitator } from "../facilitator/server.ts";
+import { type CreatorSupervisor, startCreatorSupervisor } from "./creator-supervisor.ts";
 import { type DevFile, writeDevFile } from "./dev-file.ts";
 import { FIXTURE_HOST, type FixtureUpstream, startFixtureUpstream } from "./fixture-upstream.ts";
 import { knownCreators, LOCAL_PLATFORM_WALLET, prepareLocalSplits, readFeeSettings } from "./local-splits.ts";
@@ -33,6 +35,8 @@ export interface LocalStackOptions {
   egressPerMinute?: number;
   /** How long a creator worker may take before the gateway answers 502. */
   creatorTimeoutMs?: number;
+  /** CPU ms per call for APIs whose manifest sets no `limits.cpuMs` (the platform default). */
+  creatorCpuMs?: number;
   /** anvil's port (default 8545, 0 = any free port). */
   chainPort?: number;
   /** The facilitator's port (default 4020, 0 = any free port). */
@@ -46,6 +50,8 @@ export interface LocalStackOptions {
 export interface LocalStack {
   url: string;
   mf: Miniflare;
+  /** The local dispatch namespace: supervised creator processes. */
+  creators: CreatorSupervisor;
   chain: RunningLocalChain;
   facilitatorUrl: string;
   /** Stops only the facilitator (fault-injection tests); `stop()` still stops everything else. */
@@ -116,6 +122,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const adminToken = randomBytes(24).toString("hex");
     const [bundles, fixture] = await Promise.all([bundlePlatformWorkers(), startFixtureUpstream()]);
     stoppers.push(() => fixture.stop());
+    const creatorCpuMs = options.creatorCpuMs ?? DEFAULT_CREATOR_CPU_MS;
+    const creators = await startCreatorSupervisor({
+      bundles,
+      ...(persist ? { stateDir: `${dir}/state/creators` } : {}),
+      resolveOverrides: { ...overridesFor(fixture), ...options.extraResolveOverrides },
+      egressPerMinute: options.egressPerMinute ?? 600,
+      defaultCpuMs: creatorCpuMs,
+    });
+    stoppers.push(() => creators.stop());
     const mf = await startWorkerd({
       bundles,
       port: options.port ?? DEFAULT_PORT,
@@ -124,6 +139,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         ENVIRONMENT: "local",
         MAX_BODY_BYTES: String(1024 * 1024),
         CREATOR_TIMEOUT_MS: String(options.creatorTimeoutMs ?? 10_000),
+        CREATOR_CPU_MS: String(creatorCpuMs),
         X402_NETWORK: chain.network,
         X402_ASSET: chain.asset,
         X402_ASSET_NAME: chain.tokenName,
@@ -136,8 +152,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         PLATFORM_WALLET: LOCAL_PLATFORM_WALLET.address,
         ...options.dispatchVars,
       },
-      resolveOverrides: { ...overridesFor(fixture), ...options.extraResolveOverrides },
-      egressPerMinute: options.egressPerMinute ?? 600,
+      namespaceAddress: creators.address,
     });
     stoppers.push(() => mf.dispose());
     await applyMigrations(
@@ -151,7 +166,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         await Promise.all(apis.map(async (api) => [api, await splits.payToFor(api)] as const)),
       );
       const payToFor = (api: LoadedApi) => payTo.get(api)!;
-      const built = await publishApis(mf, apis, { payToFor, splitFor: splits.recordFor });
+      const built = await publishApis(mf, creators, apis, { payToFor, splitFor: splits.recordFor });
       const devFile = {
         ...devFileFor(url, stack, built, payToFor, apis),
         ...chainFields(chain, facilitator.url),
@@ -171,6 +186,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const localStack: LocalStack = {
       url,
       mf,
+      creators,
       chain,
       facilitatorUrl: facilitator.url,
       stopFacilitator,

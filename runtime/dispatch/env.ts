@@ -1,5 +1,4 @@
 import type { PayerLedger } from "../ledger/payer-ledger.ts";
-import type { LocalNamespace } from "../local-namespace/worker.ts";
 
 /** Bindings and settings of the dispatch worker (names are a contract with infra/ and the local stack). */
 export interface DispatchEnv {
@@ -7,8 +6,8 @@ export interface DispatchEnv {
   CACHE: KVNamespace;
   /** Production: the Workers for Platforms dispatch namespace. */
   DISPATCHER?: DispatchNamespace;
-  /** Local only: the stand-in namespace (the real binding cannot run locally). */
-  LOCAL_NAMESPACE?: Service<LocalNamespace>;
+  /** Local only: the stand-in namespace, reached over HTTP through the creator supervisor. */
+  LOCAL_NAMESPACE?: Fetcher;
   PAYER_LEDGER?: DurableObjectNamespace<PayerLedger>;
   ENVIRONMENT?: string;
   X402_NETWORK?: string;
@@ -21,6 +20,8 @@ export interface DispatchEnv {
   PLATFORM_WALLET?: string;
   MAX_BODY_BYTES?: string;
   CREATOR_TIMEOUT_MS?: string;
+  /** CPU ms per call for APIs whose manifest sets no `limits.cpuMs` (default 1000). */
+  CREATOR_CPU_MS?: string;
   /** Bearer token for /admin endpoints (platform only); unset = no admin endpoints. */
   ADMIN_TOKEN?: string;
   /** Signs creator sessions after a wallet sign-in (secret). */

@@ -2,6 +2,7 @@
 // (Workers for Platforms outbound worker), is judged, rate limited and only then sent on.
 // Kept free of `cloudflare:workers` imports so it can be tested in Node with a fake fetch.
 
+import { beforeDeadline, TIMED_OUT } from "../shared/deadline.ts";
 import { judgeDestination } from "./egress-policy.ts";
 import { checkEgressRate, type RateLimiter } from "./egress-rate-limit.ts";
 
@@ -151,16 +152,12 @@ export async function handleOutbound(
     signal: controller.signal,
     duplex: "half",
   };
-  let upstream: Response | "timeout";
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let upstream: Response | typeof TIMED_OUT;
   try {
     // Race our own timer instead of trusting the fetch to honour its signal: we must never
     // hang. The limit covers the wait for response headers; the body then streams within the
     // creator worker's own time limits.
-    const timedOut = new Promise<"timeout">((resolve) => {
-      timer = setTimeout(() => resolve("timeout"), timeoutMs);
-    });
-    upstream = await Promise.race([(options.fetchImpl ?? fetch)(new Request(target, init)), timedOut]);
+    upstream = await beforeDeadline((options.fetchImpl ?? fetch)(new Request(target, init)), timeoutMs);
   } catch (error) {
     return jsonError(
       502,
@@ -168,10 +165,8 @@ export async function handleOutbound(
       `The upstream could not be reached: ${String(error)}`,
       "error",
     );
-  } finally {
-    if (timer !== undefined) clearTimeout(timer);
   }
-  if (upstream === "timeout") {
+  if (upstream === TIMED_OUT) {
     controller.abort();
     return jsonError(504, "upstream_timeout", `The upstream did not answer within ${timeoutMs} ms.`, "error");
   }

@@ -1,0 +1,6 @@
+/**
+ * Platform defaults for creator code, read by the gateway (runtime/) and the local stack (local/).
+ * CPU per call for an API whose manifest sets no `limits.cpuMs`; the gateway's CREATOR_CPU_MS
+ * setting overrides it.
+ */
+export const DEFAULT_CREATOR_CPU_MS = 1_000;
