@@ -4,3 +4,9 @@
  * setting overrides it.
  */
 export const DEFAULT_CREATOR_CPU_MS = 1_000;
+
+/**
+ * The largest creator response body the gateway accepts. The payment gate buffers paid
+ * responses anyway; this keeps one creator from filling the gateway's memory.
+ */
+export const MAX_CREATOR_BODY_BYTES = 16 * 1024 * 1024;

@@ -45,6 +45,8 @@ export interface CreatorSupervisor {
   remove(workerName: string): Promise<void>;
   /** How often a creator's process was stopped and restarted (tests, benchmarks). */
   restarts(workerName: string): number;
+  /** Resolves when the next call for a creator worker reaches its process (tests, benchmarks). */
+  nextCall(workerName: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -58,6 +60,7 @@ export async function startCreatorSupervisor(options: CreatorSupervisorOptions):
     stallFloorMs: options.stallFloorMs ?? DEFAULT_STALL_FLOOR_MS,
   };
   const processes = new Map<string, CreatorProcess>();
+  const callWaiters = new Map<string, Array<() => void>>();
   const server = createServer((req, res) => {
     const name = req.headers[SCRIPT_HEADER];
     const target = typeof name === "string" ? processes.get(name) : undefined;
@@ -65,6 +68,8 @@ export async function startCreatorSupervisor(options: CreatorSupervisorOptions):
       req.resume();
       return sendFault(res, "not_found", `Worker not found: ${String(name)}`);
     }
+    for (const wake of callWaiters.get(name as string) ?? []) wake();
+    callWaiters.delete(name as string);
     target
       .forward(req, res, parseOptions(req.headers[OPTIONS_HEADER]))
       .catch(() => sendFault(res, "crashed", "the creator's process could not take the call"));
@@ -106,6 +111,10 @@ export async function startCreatorSupervisor(options: CreatorSupervisorOptions):
       rmSync(join(stateDir, workerName), { recursive: true, force: true });
     },
     restarts: (workerName) => processes.get(workerName)?.restarts ?? 0,
+    nextCall: (workerName) =>
+      new Promise<void>((resolve) => {
+        callWaiters.set(workerName, [...(callWaiters.get(workerName) ?? []), resolve]);
+      }),
     async stop() {
       await Promise.all([...processes.values()].map((creator) => creator.dispose()));
       processes.clear();

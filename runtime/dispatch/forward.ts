@@ -1,17 +1,13 @@
-import { DEFAULT_CREATOR_CPU_MS } from "../../core/creator-limits.ts";
+import { DEFAULT_CREATOR_CPU_MS, MAX_CREATOR_BODY_BYTES } from "../../core/creator-limits.ts";
 import { beforeDeadline, TIMED_OUT } from "../shared/deadline.ts";
 import { errorResponse } from "../shared/http-error.ts";
+import { readCapped } from "../shared/read-capped.ts";
 import type { ApiRecord } from "./api-record.ts";
 import { isCpuLimitExceeded } from "./creator-fault.ts";
 import type { DispatchEnv } from "./env.ts";
 import { namespaceFor } from "./namespace.ts";
 
 export const DEFAULT_CREATOR_TIMEOUT_MS = 30_000;
-/**
- * The largest creator response body the gateway accepts. The payment gate buffers paid
- * responses anyway; this keeps one creator from filling the gateway's memory.
- */
-export const MAX_CREATOR_BODY_BYTES = 16 * 1024 * 1024;
 
 /** Request headers a creator never sees: payment material and platform-internal headers. */
 const STRIPPED_HEADERS = ["payment-signature", "x-payment", "payment-response", "cookie", "host"];
@@ -90,26 +86,9 @@ async function wholeAnswer(pending: Promise<Response>): Promise<Response> {
     await response.body?.cancel();
     return new Response(null, init);
   }
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_CREATOR_BODY_BYTES) {
-      await reader.cancel();
-      throw new CreatorBodyTooLarge();
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new Response(body, init);
+  const { bytes, overflow } = await readCapped(response.body, MAX_CREATOR_BODY_BYTES);
+  if (overflow) throw new CreatorBodyTooLarge();
+  return new Response(bytes, init);
 }
 
 /** A positive whole number of ms from a plain-text setting, else the default. */

@@ -12,8 +12,10 @@
  * - `PUT/DELETE /scripts/<name>` upload or remove a worker, like the Cloudflare API's namespace scripts.
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
+import { MAX_CREATOR_BODY_BYTES } from "../../core/creator-limits.ts";
 import type { OutboundGateway } from "../outbound/worker.ts";
 import { errorResponse } from "../shared/http-error.ts";
+import { readCapped } from "../shared/read-capped.ts";
 import {
   type CreatorFault,
   type DispatchOptions,
@@ -90,11 +92,14 @@ async function dispatch(
   }));
   try {
     const response = await worker.getEntrypoint().fetch(request);
-    if (!response.headers.has(FAULT_HEADER)) return response;
+    // The body is read here, not streamed on: workerd ends an HTTP body cleanly even when the
+    // creator's stream failed midway, and the gateway must learn of that failure. Beyond the
+    // gateway's cap the first bytes suffice for it to refuse the answer.
+    const body = response.body ? (await readCapped(response.body, MAX_CREATOR_BODY_BYTES)).bytes : null;
+    const answer = new Response(body, response);
     // A creator cannot pose as the platform's verdict about itself.
-    const cleaned = new Response(response.body, response);
-    cleaned.headers.delete(FAULT_HEADER);
-    return cleaned;
+    answer.headers.delete(FAULT_HEADER);
+    return answer;
   } catch (error) {
     // The thrown error stays here (its text is the creator's); the gateway only learns that it failed.
     console.error(`creator worker ${scriptName} failed`, error);
