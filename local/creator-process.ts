@@ -167,7 +167,9 @@ export class CreatorProcess {
   }
 
   private sendPing(): void {
-    const ping = { sentAt: performance.now() };
+    // The clock starts once the ping is on the wire: a test process that stalls before it could
+    // even connect must not blame the creator for the wait.
+    const ping = { sentAt: Number.POSITIVE_INFINITY };
     this.ping = ping;
     const probe = request(
       { hostname: this.origin.hostname, port: this.origin.port, path: HEARTBEAT_PATH, agent: false },
@@ -176,6 +178,9 @@ export class CreatorProcess {
         if (this.ping === ping) this.ping = undefined;
       },
     );
+    probe.on("finish", () => {
+      ping.sentAt = performance.now();
+    });
     probe.on("error", () => {
       if (this.ping === ping && !this.restarting && !this.closed) this.restart("crash");
     });

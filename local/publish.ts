@@ -44,7 +44,17 @@ export async function publishApis(
 
 /** Puts a built API's data and worker into its creator process, like the Cloudflare upload. */
 export async function deployToLocalNamespace(namespace: CreatorSupervisor, api: BuiltApi): Promise<void> {
-  const script: LocalScript = {
+  // Same order as the Pulumi provider: data first, so a live worker never points at missing data.
+  try {
+    await namespace.deploy(api.workerName, localScriptOf(api), api.data);
+  } catch (error) {
+    throw new Error(`uploading ${api.slug} to the local namespace failed: ${String(error)}`);
+  }
+}
+
+/** What the local namespace stores for a built API (the Cloudflare upload's metadata, locally). */
+export function localScriptOf(api: BuiltApi): LocalScript {
+  return {
     mainModule: api.mainModule,
     modules: api.modules,
     compatibilityDate: api.compatibilityDate,
@@ -53,12 +63,6 @@ export async function deployToLocalNamespace(namespace: CreatorSupervisor, api: 
     dataBinding: Boolean(api.data),
     contentHash: api.contentHash,
   };
-  // Same order as the Pulumi provider: data first, so a live worker never points at missing data.
-  try {
-    await namespace.deploy(api.workerName, script, api.data);
-  } catch (error) {
-    throw new Error(`uploading ${api.slug} to the local namespace failed: ${String(error)}`);
-  }
 }
 
 /** APIs registered earlier whose folder is gone are retired (history kept), as `pulumi up` would. */
