@@ -29,7 +29,6 @@ export async function startWorkerd(options: WorkerdOptions): Promise<Miniflare> 
       ? {
           d1Persist: `${persist}/d1`,
           kvPersist: `${persist}/kv`,
-          r2Persist: `${persist}/r2`,
           durableObjectsPersist: `${persist}/do`,
         }
       : {}),
