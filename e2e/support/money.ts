@@ -20,11 +20,11 @@ export function moneyProbe(stack: LocalStack) {
       const { results } = await (await db()).prepare("SELECT id FROM payments").all<{ id: string }>();
       return new Set(results.map((row) => row.id));
     },
-    /** Payments of an API that are not in `seen`, once at least one has been exported (ledgers export within ~1 s). */
+    /** Payments of an API not in `seen` that reached an outcome, once one has been exported (within ~1 s). */
     newPayments(apiSlug: string, seen: ReadonlySet<string>) {
       return waitFor(async () => {
         const { results } = await (await db())
-          .prepare("SELECT * FROM payments WHERE api_slug = ?")
+          .prepare("SELECT * FROM payments WHERE api_slug = ? AND state IN ('settled', 'failed', 'unknown')")
           .bind(apiSlug)
           .all<Record<string, unknown>>();
         const fresh = results.filter((row) => !seen.has(String(row.id)));
