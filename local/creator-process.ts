@@ -1,4 +1,10 @@
-import { type IncomingHttpHeaders, type IncomingMessage, request, type ServerResponse } from "node:http";
+import {
+  Agent,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  request,
+  type ServerResponse,
+} from "node:http";
 import { pipeline } from "node:stream";
 import { Miniflare, type MiniflareOptions } from "miniflare";
 import {
@@ -25,6 +31,11 @@ const BUSY_BEAT_MS = 25;
 const IDLE_BEAT_MS = 1_000;
 /** After a call ends, keep watching closely this long: a creator may loop after answering. */
 const BUSY_AFTER_MS = 2_000;
+/**
+ * Idle connections to a creator process are dropped after this long, before workerd's own 5 s
+ * idle limit could close one just as a call reuses it.
+ */
+const IDLE_SOCKET_MS = 3_000;
 /** Hop-by-hop headers are the proxy's own business, never forwarded. */
 const HOP_BY_HOP = ["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection"];
 
@@ -50,6 +61,7 @@ export class CreatorProcess {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   private readonly mf: Miniflare;
+  private agent = newAgent();
 
   constructor(
     private readonly config: MiniflareOptions,
@@ -97,8 +109,8 @@ export class CreatorProcess {
       port: this.origin.port,
       method: req.method,
       path: req.url,
-      headers: { ...withoutHopByHop(req.headers), connection: "close" },
-      agent: false,
+      headers: withoutHopByHop(req.headers),
+      agent: this.agent,
     });
     let answered = false;
     upstream.on("response", (answer) => {
@@ -128,6 +140,7 @@ export class CreatorProcess {
   async dispose(): Promise<void> {
     this.closed = true;
     clearTimeout(this.timer);
+    this.agent.destroy();
     await this.mf.dispose().catch(() => {});
   }
 
@@ -172,7 +185,7 @@ export class CreatorProcess {
     const ping = { sentAt: Number.POSITIVE_INFINITY };
     this.ping = ping;
     const probe = request(
-      { hostname: this.origin.hostname, port: this.origin.port, path: HEARTBEAT_PATH, agent: false },
+      { hostname: this.origin.hostname, port: this.origin.port, path: HEARTBEAT_PATH, agent: this.agent },
       (answer) => {
         answer.resume();
         if (this.ping === ping) this.ping = undefined;
@@ -194,6 +207,8 @@ export class CreatorProcess {
     this.ping = undefined;
     this.restarts++;
     this.generation++;
+    this.agent.destroy();
+    this.agent = newAgent();
     // setOptions kills the old workerd (SIGKILL) and starts a new one on the same storage.
     this.ready = this.boot(this.mf.setOptions(this.config)).finally(() => {
       this.restarting = false;
@@ -208,6 +223,11 @@ export function sendFault(res: ServerResponse, fault: CreatorFault, message: str
   if (res.headersSent) return void res.destroy();
   const body = JSON.stringify({ error: { code: `creator_${fault}`, message } });
   res.writeHead(502, { "content-type": "application/json", [FAULT_HEADER]: fault }).end(body);
+}
+
+/** Keep-alive connections for calls and pings (a connection per call would cost ~1 ms each). */
+function newAgent(): Agent {
+  return new Agent({ keepAlive: true, timeout: IDLE_SOCKET_MS });
 }
 
 function withoutHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders {
