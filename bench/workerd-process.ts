@@ -64,13 +64,4 @@ function readStatus(pid: number): string {
 }
 
 /** CPU time (user + system, ms) a process has used so far; NaN when /proc cannot tell. */
-export function cpuMs(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // utime and stime (fields 14 and 15 of stat) are in clock ticks: 100 per second on Linux.
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return Number.NaN;
-  }
-}
+export { processCpuMs as cpuMs } from "../local/process-cpu.ts";

@@ -14,6 +14,7 @@ import {
   HEARTBEAT_PATH,
 } from "../runtime/local-namespace/protocol.ts";
 import { CREATOR_HOST_WORKER } from "./creator-host.ts";
+import { childListeningOn, processCpuMs } from "./process-cpu.ts";
 
 /** How a creator process is watched. */
 export interface WatchSettings {
@@ -41,8 +42,9 @@ const HOP_BY_HOP = ["connection", "keep-alive", "transfer-encoding", "upgrade", 
 
 /**
  * One supervised creator process (workerd via Miniflare). Calls are proxied to it; a heartbeat
- * checks that its thread is free. When a heartbeat stays unanswered longer than the running
- * call's CPU limit (at least `stallFloorMs`), the creator is running away: the process is killed
+ * checks that its thread is free. When a heartbeat stays unanswered while the process burns more
+ * CPU than the running call's limit (at least `stallFloorMs`), the creator is running away (a
+ * process that is merely starved on a busy machine burns little): the process is killed
  * (SIGKILL) and started again from its persisted scripts and data, and the calls it held are
  * answered with a `cpu_exceeded` fault. A process that dies is restarted the same way.
  */
@@ -57,7 +59,9 @@ export class CreatorProcess {
   private inflight = 0;
   private lastBusy = 0;
   private stallMs: number;
-  private ping: { sentAt: number } | undefined;
+  private ping: { sentAt: number; cpuAtSend: number } | undefined;
+  /** The workerd process's pid, to read its CPU time (Linux); undefined elsewhere. */
+  private pid: number | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   private readonly mf: Miniflare;
@@ -147,6 +151,7 @@ export class CreatorProcess {
   private async boot(started: Promise<unknown>): Promise<void> {
     await started;
     this.origin = await this.mf.unsafeGetDirectURL(CREATOR_HOST_WORKER);
+    this.pid = childListeningOn(Number(this.origin.port));
   }
 
   private busy(): boolean {
@@ -169,7 +174,7 @@ export class CreatorProcess {
     if (this.closed || this.restarting) return;
     const ping = this.ping;
     if (!ping) this.sendPing();
-    else if (performance.now() - ping.sentAt >= this.stallMs) {
+    else if (performance.now() - ping.sentAt >= this.stallMs && this.burnedSince(ping) >= this.stallMs) {
       // Let answers that already arrived be read first: a timer that fired late (a busy test
       // process) must not condemn a process that did answer.
       setImmediate(() => {
@@ -179,10 +184,20 @@ export class CreatorProcess {
     this.schedule(this.busy() ? BUSY_BEAT_MS : IDLE_BEAT_MS);
   }
 
+  /**
+   * CPU ms the process used since a ping went out. A process that is only starved (a loaded
+   * machine) burns little; a runaway burns about as much as the time passed. Where CPU time
+   * cannot be read, the time passed stands in for it.
+   */
+  private burnedSince(ping: { sentAt: number; cpuAtSend: number }): number {
+    const burned = this.pid === undefined ? Number.NaN : processCpuMs(this.pid) - ping.cpuAtSend;
+    return Number.isNaN(burned) ? performance.now() - ping.sentAt : burned;
+  }
+
   private sendPing(): void {
     // The clock starts once the ping is on the wire: a test process that stalls before it could
     // even connect must not blame the creator for the wait.
-    const ping = { sentAt: Number.POSITIVE_INFINITY };
+    const ping = { sentAt: Number.POSITIVE_INFINITY, cpuAtSend: Number.NaN };
     this.ping = ping;
     const probe = request(
       { hostname: this.origin.hostname, port: this.origin.port, path: HEARTBEAT_PATH, agent: this.agent },
@@ -193,6 +208,7 @@ export class CreatorProcess {
     );
     probe.on("finish", () => {
       ping.sentAt = performance.now();
+      ping.cpuAtSend = this.pid === undefined ? Number.NaN : processCpuMs(this.pid);
     });
     probe.on("error", () => {
       if (this.ping === ping && !this.restarting && !this.closed) this.restart("crash");
