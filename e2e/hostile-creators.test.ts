@@ -15,14 +15,22 @@ interface HostileCase {
   codes: string[];
 }
 
+/**
+ * A runaway is stopped once its process has burned its CPU limit. On a starved machine that CPU
+ * can take longer to burn than the wall-time limit lasts: then the wall-time limit answers first.
+ * Both are right; which one fires first is up to the machine's load. (The CPU verdict alone is
+ * checked without a wall-time limit in local/creator-supervisor.test.ts.)
+ */
+const RUNAWAY = ["creator_cpu_exceeded", "creator_timeout"];
+
 const CASES: HostileCase[] = [
-  { slug: "hostile-loop", codes: ["creator_cpu_exceeded"] },
-  { slug: "hostile-cpu-burn", codes: ["creator_cpu_exceeded"] },
-  { slug: "hostile-async-loop", codes: ["creator_cpu_exceeded"] },
-  { slug: "hostile-microtask-storm", codes: ["creator_cpu_exceeded"] },
-  { slug: "hostile-regex", codes: ["creator_cpu_exceeded"] },
-  // Headers first, then a loop: cut after the headers (creator_error) or, on a slow machine, before them.
-  { slug: "hostile-stream-loop", codes: ["creator_error", "creator_cpu_exceeded"] },
+  { slug: "hostile-loop", codes: RUNAWAY },
+  { slug: "hostile-cpu-burn", codes: RUNAWAY },
+  { slug: "hostile-async-loop", codes: RUNAWAY },
+  { slug: "hostile-microtask-storm", codes: RUNAWAY },
+  { slug: "hostile-regex", codes: RUNAWAY },
+  // Reads the body in the stand-in, so the loop stops the creator before its headers leave.
+  { slug: "hostile-stream-loop", codes: RUNAWAY },
   { slug: "hostile-body-error", codes: ["creator_error"] },
   { slug: "hostile-never-resolves", codes: ["creator_error"] },
   { slug: "hostile-unhandled-rejection", codes: ["creator_error"] },
@@ -44,7 +52,8 @@ let payer: string;
 
 beforeAll(async () => {
   project = makeTempProject({ fixtures: CASES.map((hostile) => hostile.slug) });
-  stack = await startTestStack(project, { creatorTimeoutMs: 4_000 });
+  // The platform default CPU limit is lowered so runaways under it are stopped sooner.
+  stack = await startTestStack(project, { creatorTimeoutMs: 6_000, creatorCpuMs: 300 });
   paying = demoPayerFetch(stack.devFile);
   money = moneyProbe(stack);
   payer = (stack.devFile as unknown as { payer: { address: string } }).payer.address;
