@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
  * Resident memory of the workerd processes this benchmark spawned, read from /proc (Linux only;
  * elsewhere the list is empty and the report skips it). Miniflare does not expose the pid.
  */
-export function workerdProcesses(): Array<{ pid: number; rssMb: number }> {
+export function workerdProcesses(): Array<{ pid: number; rssMb: number; pssMb: number }> {
   let entries: string[];
   try {
     entries = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
@@ -34,13 +34,25 @@ export function workerdProcesses(): Array<{ pid: number; rssMb: number }> {
     }
     return false;
   };
-  const found: Array<{ pid: number; rssMb: number }> = [];
+  const found: Array<{ pid: number; rssMb: number; pssMb: number }> = [];
   for (const [pid, name] of names) {
     if (!name.includes("workerd") || !isOurs(pid)) continue;
     const rss = /VmRSS:\s+(\d+) kB/.exec(readStatus(pid));
-    if (rss) found.push({ pid, rssMb: Number(rss[1]) / 1024 });
+    // PSS splits pages shared between processes (the workerd binary) among them: the honest
+    // per-process share when several workerd processes run.
+    const pss = /Pss:\s+(\d+) kB/.exec(readSmapsRollup(pid));
+    if (rss)
+      found.push({ pid, rssMb: Number(rss[1]) / 1024, pssMb: pss ? Number(pss[1]) / 1024 : Number.NaN });
   }
   return found;
+}
+
+function readSmapsRollup(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+  } catch {
+    return "";
+  }
 }
 
 function readStatus(pid: number): string {
@@ -52,13 +64,4 @@ function readStatus(pid: number): string {
 }
 
 /** CPU time (user + system, ms) a process has used so far; NaN when /proc cannot tell. */
-export function cpuMs(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // utime and stime (fields 14 and 15 of stat) are in clock ticks: 100 per second on Linux.
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return Number.NaN;
-  }
-}
+export { processCpuMs as cpuMs } from "../local/process-cpu.ts";

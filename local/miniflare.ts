@@ -4,22 +4,20 @@ import { COMPATIBILITY_DATE, PLATFORM_COMPATIBILITY_FLAGS } from "../core/build/
 import type { PlatformBundles } from "./platform-workers.ts";
 
 export interface WorkerdOptions {
-  bundles: PlatformBundles;
+  bundles: Pick<PlatformBundles, "dispatch">;
   /** Port of the gateway on 127.0.0.1 (0 = any free port). */
   port: number;
   /** Folder for D1, KV, R2 and Durable Object state; undefined = in memory. */
   persistDir?: string;
   /** Plain-text settings of the dispatch worker (X402_NETWORK, FACILITATOR_URL, ...). */
   dispatchVars: Record<string, string>;
-  /** hostname → loopback origin, for allowed test hosts only (see fixture-upstream.ts). */
-  resolveOverrides: Record<string, string>;
-  /** Per-creator egress requests per minute. */
-  egressPerMinute: number;
+  /** host:port of the creator supervisor's router (the local dispatch namespace). */
+  namespaceAddress: string;
 }
 
 export const DB_ID = "402claw-db";
 
-/** Starts workerd with the dispatch worker, the outbound worker and the namespace stand-in. */
+/** Starts the gateway's workerd: the dispatch worker (creator code runs elsewhere, see creator-supervisor.ts). */
 export async function startWorkerd(options: WorkerdOptions): Promise<Miniflare> {
   const persist = options.persistDir;
   const config: MiniflareOptions = {
@@ -31,7 +29,6 @@ export async function startWorkerd(options: WorkerdOptions): Promise<Miniflare> 
       ? {
           d1Persist: `${persist}/d1`,
           kvPersist: `${persist}/kv`,
-          r2Persist: `${persist}/r2`,
           durableObjectsPersist: `${persist}/do`,
         }
       : {}),
@@ -47,29 +44,9 @@ export async function startWorkerd(options: WorkerdOptions): Promise<Miniflare> 
         kvNamespaces: { [BINDINGS.cache]: "402claw-cache" },
         durableObjects: { [BINDINGS.payerLedger]: { className: PAYER_LEDGER_CLASS, useSQLite: true } },
         bindings: options.dispatchVars,
-        serviceBindings: { [BINDINGS.localNamespace]: { name: "namespace", entrypoint: "LocalNamespace" } },
-      },
-      {
-        name: "namespace",
-        modules: [{ type: "ESModule", path: "namespace.js", contents: options.bundles.namespace }],
-        compatibilityDate: COMPATIBILITY_DATE,
-        compatibilityFlags: PLATFORM_COMPATIBILITY_FLAGS,
-        workerLoaders: { LOADER: {} },
-        kvNamespaces: { SCRIPTS: "402claw-local-scripts" },
-        r2Buckets: { [BINDINGS.data]: "402claw-data" },
-        serviceBindings: { OUTBOUND: { name: "outbound", entrypoint: "OutboundGateway" } },
-      },
-      {
-        name: "outbound",
-        modules: [{ type: "ESModule", path: "outbound.js", contents: options.bundles.outbound }],
-        compatibilityDate: COMPATIBILITY_DATE,
-        compatibilityFlags: PLATFORM_COMPATIBILITY_FLAGS,
-        bindings: { RESOLVE_OVERRIDES: JSON.stringify(options.resolveOverrides) },
-        ratelimits: {
-          [BINDINGS.egressLimiter]: {
-            namespace_id: "1001",
-            simple: { limit: options.egressPerMinute, period: 60 },
-          },
+        // Creator code runs in supervised processes of its own (creator-supervisor.ts), reached over HTTP.
+        serviceBindings: {
+          [BINDINGS.localNamespace]: { external: { address: options.namespaceAddress, http: {} } },
         },
       },
     ],

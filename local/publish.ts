@@ -10,8 +10,9 @@ import {
   type SqlStatement,
 } from "../core/catalog/api-row.ts";
 import { type LoadedApi, loadStackApis } from "../core/manifest/load.ts";
-import type { LocalScript } from "../runtime/local-namespace/rpc.ts";
+import type { LocalScript } from "../runtime/local-namespace/protocol.ts";
 import { apiCacheKey } from "../runtime/shared/cache-keys.ts";
+import type { CreatorSupervisor } from "./creator-supervisor.ts";
 
 /** An API that is live after a publish, with what it was built from and where it is paid. */
 export interface PublishedApi {
@@ -37,23 +38,24 @@ export interface PublishPayments {
  */
 export async function publishStack(
   mf: Miniflare,
+  namespace: CreatorSupervisor,
   root: string,
   stack: string,
   payments: PublishPayments,
 ): Promise<PublishOutcome> {
   const { apis, errors } = loadStackApis(root, stack);
   const failures = errors.map((error) => failureOf(apiOfFile(error.file), error));
-  const outcome = await publishApis(mf, apis, payments, failures);
+  const outcome = await publishApis(mf, namespace, apis, payments, failures);
   return { published: outcome.published, failures: [...failures, ...outcome.failures] };
 }
 
 /**
- * Builds each API with the shared builder and deploys it to the local namespace, R2, D1 and KV,
- * one at a time. An API that fails keeps its last good deployment, as a failed `pulumi up` of
+ * Builds each API with the shared builder and deploys it to its creator process, D1 and KV. An API that fails keeps its last good deployment, as a failed `pulumi up` of
  * one resource would; `earlierFailures` (e.g. invalid manifests) are kept the same way.
  */
 export async function publishApis(
   mf: Miniflare,
+  namespace: CreatorSupervisor,
   apis: readonly LoadedApi[],
   payments: PublishPayments,
   earlierFailures: readonly ApiFailure[] = [],
@@ -63,33 +65,49 @@ export async function publishApis(
   const now = Math.floor(Date.now() / 1000);
   const published: PublishedApi[] = [];
   const failures: ApiFailure[] = [];
+  // Builds run one at a time (bounded memory); each deploy starts as soon as its build is done,
+  // so new APIs' creator processes (~0.6 s to start) come up while the next API builds.
+  const deploys: Promise<void>[] = [];
   for (const loaded of apis) {
     try {
       const built = await buildApi(loaded);
       const payTo = await payments.payToFor(loaded);
       const statements = registerApiStatements(built, payTo, now, payments.splitFor(loaded));
-      // In the Pulumi provider's order: data and code, then the catalog row, then the cache purge.
-      await deployToLocalNamespace(mf, built);
-      await runStatements(db, statements);
-      await cache.delete(apiCacheKey(built.slug));
-      published.push({ loaded, built, payTo });
+      deploys.push(
+        (async () => {
+          // In the Pulumi provider's order: data and code, then the catalog row, then the cache purge.
+          await deployToLocalNamespace(namespace, built);
+          await runStatements(db, statements);
+          await cache.delete(apiCacheKey(built.slug));
+          published.push({ loaded, built, payTo });
+        })().catch((error: unknown) => {
+          failures.push(failureOf(loaded.manifest.slug, error, loaded.file));
+        }),
+      );
     } catch (error) {
       failures.push(failureOf(loaded.manifest.slug, error, loaded.file));
     }
   }
+  await Promise.all(deploys);
+  published.sort((a, b) => apis.indexOf(a.loaded) - apis.indexOf(b.loaded));
   const kept = [...earlierFailures, ...failures].map((failure) => failure.api);
-  await retireMissing(mf, [...published.map((api) => api.built.slug), ...kept], now);
+  await retireMissing(mf, namespace, [...published.map((api) => api.built.slug), ...kept], now);
   return { published, failures };
 }
 
-/** Puts a built API's data in R2 and its worker in the local namespace, like the Cloudflare upload. */
-export async function deployToLocalNamespace(mf: Miniflare, api: BuiltApi): Promise<void> {
+/** Puts a built API's data and worker into its creator process, like the Cloudflare upload. */
+export async function deployToLocalNamespace(namespace: CreatorSupervisor, api: BuiltApi): Promise<void> {
   // Same order as the Pulumi provider: data first, so a live worker never points at missing data.
-  if (api.data) {
-    const bucket = await mf.getR2Bucket(BINDINGS.data, "namespace");
-    await bucket.put(api.data.key, api.data.body, { httpMetadata: { contentType: api.data.contentType } });
+  try {
+    await namespace.deploy(api.workerName, localScriptOf(api), api.data);
+  } catch (error) {
+    throw new Error(`uploading ${api.slug} to the local namespace failed: ${String(error)}`);
   }
-  const script: LocalScript = {
+}
+
+/** What the local namespace stores for a built API (the Cloudflare upload's metadata, locally). */
+export function localScriptOf(api: BuiltApi): LocalScript {
+  return {
     mainModule: api.mainModule,
     modules: api.modules,
     compatibilityDate: api.compatibilityDate,
@@ -98,24 +116,21 @@ export async function deployToLocalNamespace(mf: Miniflare, api: BuiltApi): Prom
     dataBinding: Boolean(api.data),
     contentHash: api.contentHash,
   };
-  const namespace = await mf.getWorker("namespace");
-  const upload = await namespace.fetch(`http://namespace/scripts/${api.workerName}`, {
-    method: "PUT",
-    body: JSON.stringify(script),
-  });
-  if (!upload.ok)
-    throw new Error(`uploading ${api.slug} to the local namespace failed: ${await upload.text()}`);
 }
 
 /** APIs registered earlier whose folder is gone are retired (history kept), as `pulumi up` would. */
-async function retireMissing(mf: Miniflare, liveSlugs: readonly string[], now: number): Promise<void> {
+async function retireMissing(
+  mf: Miniflare,
+  namespace: CreatorSupervisor,
+  liveSlugs: readonly string[],
+  now: number,
+): Promise<void> {
   const db = await mf.getD1Database(BINDINGS.db, "dispatch");
   const cache = await mf.getKVNamespace(BINDINGS.cache, "dispatch");
-  const namespace = await mf.getWorker("namespace");
   const { results } = await db.prepare("SELECT slug, worker_name FROM apis WHERE status = 'active'").all();
   for (const row of results as Array<{ slug: string; worker_name: string }>) {
     if (liveSlugs.includes(row.slug)) continue;
-    await namespace.fetch(`http://namespace/scripts/${row.worker_name}`, { method: "DELETE" });
+    await namespace.remove(row.worker_name);
     await runStatements(db, [retireApiStatement(row.slug, now)]);
     await cache.delete(apiCacheKey(row.slug));
   }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoPayerFetch } from "../e2e/support/pay.ts";
-import { rawGet } from "../e2e/support/raw-http.ts";
+import { rawGet, rawRequest } from "../e2e/support/raw-http.ts";
 import { makeTempProject, type TempProject } from "../e2e/support/temp-project.ts";
 import { startTestStack } from "../e2e/support/test-stack.ts";
 import type { LocalStack } from "./stack.ts";
@@ -163,8 +163,14 @@ describe("gateway failures", () => {
   });
 
   it("refuses an oversized body with 413", async () => {
-    const response = await paid("/fx-convert", { method: "POST", body: "x".repeat(1024 * 1024 + 1) });
-    expect(response.status).toBe(413);
+    // The request only declares its body: the gateway answers from Content-Length before any
+    // byte of it, and no client write races that answer (a full upload may meet ECONNRESET).
+    const { status, body } = await rawRequest(stack.url, "POST /fx-convert", [
+      `Content-Length: ${1024 * 1024 + 1}`,
+      "Content-Type: text/plain",
+    ]);
+    expect(status).toBe(413);
+    expect(JSON.parse(body)).toMatchObject({ error: { code: "body_too_large" } });
   });
 
   it("charges a literal ../ path as its canonical API, never as the first segment's", async () => {

@@ -6,10 +6,12 @@ import { type RunningLocalChain, startLocalChain } from "../chain/start-local-ch
 import { BINDINGS } from "../core/bindings.ts";
 import type { ApiFailure } from "../core/build/build-stack.ts";
 import type { BuiltApi } from "../core/build/types.ts";
+import { DEFAULT_CREATOR_CPU_MS } from "../core/creator-limits.ts";
 import { applyMigrations } from "../core/migrations/apply-migrations.ts";
 import { d1BindingRunner } from "../core/migrations/d1-binding-runner.ts";
 import { readMigrations } from "../core/migrations/read-migrations.ts";
 import { startFacilitator } from "../facilitator/server.ts";
+import { type CreatorSupervisor, startCreatorSupervisor } from "./creator-supervisor.ts";
 import { type DevFile, writeDevFile } from "./dev-file.ts";
 import { FIXTURE_HOST, type FixtureUpstream, startFixtureUpstream } from "./fixture-upstream.ts";
 import { knownCreators, LOCAL_PLATFORM_WALLET, prepareLocalSplits, readFeeSettings } from "./local-splits.ts";
@@ -33,6 +35,8 @@ export interface LocalStackOptions {
   egressPerMinute?: number;
   /** How long a creator worker may take before the gateway answers 502. */
   creatorTimeoutMs?: number;
+  /** CPU ms per call for APIs whose manifest sets no `limits.cpuMs` (the platform default). */
+  creatorCpuMs?: number;
   /** anvil's port (default 8545, 0 = any free port). */
   chainPort?: number;
   /** The facilitator's port (default 4020, 0 = any free port). */
@@ -51,6 +55,8 @@ export interface LocalStack {
   /** Stops only the facilitator (fault-injection tests); `stop()` still stops everything else. */
   stopFacilitator(): Promise<void>;
   apis: BuiltApi[];
+  /** The local dispatch namespace: supervised creator processes. */
+  creators: CreatorSupervisor;
   /** APIs of the stack that are not live after the last (re)publish, each with the reason. */
   failures: ApiFailure[];
   devFilePath: string;
@@ -107,6 +113,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const adminToken = randomBytes(24).toString("hex");
     const [bundles, fixture] = await Promise.all([bundlePlatformWorkers(), startFixtureUpstream()]);
     stoppers.push(() => fixture.stop());
+    const creatorCpuMs = options.creatorCpuMs ?? DEFAULT_CREATOR_CPU_MS;
+    const creators = await startCreatorSupervisor({
+      bundles,
+      ...(persist ? { stateDir: `${dir}/state/creators` } : {}),
+      resolveOverrides: { ...overridesFor(fixture), ...options.extraResolveOverrides },
+      egressPerMinute: options.egressPerMinute ?? 600,
+      defaultCpuMs: creatorCpuMs,
+    });
+    stoppers.push(() => creators.stop());
     // The gateway's port is fixed before workerd starts: its public origin is a setting.
     const port = await portOrFree(options.port ?? DEFAULT_PORT);
     const mf = await startWorkerd({
@@ -116,6 +131,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dispatchVars: {
         ENVIRONMENT: "local",
         PUBLIC_ORIGIN: `http://127.0.0.1:${port}`,
+        CREATOR_CPU_MS: String(creatorCpuMs),
         MAX_BODY_BYTES: String(1024 * 1024),
         CREATOR_TIMEOUT_MS: String(options.creatorTimeoutMs ?? 10_000),
         X402_NETWORK: chain.network,
@@ -130,8 +146,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         PLATFORM_WALLET: LOCAL_PLATFORM_WALLET.address,
         ...options.dispatchVars,
       },
-      resolveOverrides: { ...overridesFor(fixture), ...options.extraResolveOverrides },
-      egressPerMinute: options.egressPerMinute ?? 600,
+      namespaceAddress: creators.address,
     });
     stoppers.push(() => mf.dispose());
     await applyMigrations(
@@ -142,7 +157,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const publish = async () => {
       // Each API is paid to its own split (creator share + platform fee), predicted before it exists.
       // One bad API is reported in `failures` and never keeps the others from being published.
-      const { published, failures } = await publishStack(mf, root, stack, {
+      const { published, failures } = await publishStack(mf, creators, root, stack, {
         payToFor: splits.payToFor,
         splitFor: splits.recordFor,
       });
@@ -166,6 +181,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const localStack: LocalStack = {
       url,
       mf,
+      creators,
       chain,
       facilitatorUrl: facilitator.url,
       stopFacilitator,

@@ -8,12 +8,29 @@ export function rawGet(
   origin: string,
   target: string,
 ): Promise<{ status: number; headers: string; body: string }> {
+  return rawRequest(origin, `GET ${target}`);
+}
+
+/**
+ * Sends a request line and extra header lines, and nothing more: a request that only declares
+ * a body (`Content-Length`) gets the server's early answer without a write racing it.
+ */
+export function rawRequest(
+  origin: string,
+  requestLine: string,
+  extraHeaders: string[] = [],
+): Promise<{ status: number; headers: string; body: string }> {
   const { hostname, port } = new URL(origin);
+  const target = requestLine;
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname, () => {
-      socket.write(
-        `GET ${target} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAccept: application/json\r\nConnection: close\r\n\r\n`,
-      );
+      const headers = [
+        `Host: ${hostname}:${port}`,
+        "Accept: application/json",
+        "Connection: close",
+        ...extraHeaders,
+      ];
+      socket.write(`${requestLine} HTTP/1.1\r\n${headers.join("\r\n")}\r\n\r\n`);
     });
     let data = "";
     socket.setEncoding("latin1");

@@ -1,4 +1,5 @@
 import { HttpError } from "../shared/http-error.ts";
+import { readCapped } from "../shared/read-capped.ts";
 
 /**
  * Reads a request body into memory, refusing more than `maxBytes` with 413 — from the declared
@@ -8,26 +9,9 @@ export async function readBodyWithin(request: Request, maxBytes: number): Promis
   if (!request.body) return null;
   const declared = request.headers.get("content-length");
   if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body.buffer;
+  const { bytes, overflow } = await readCapped(request.body, maxBytes);
+  if (overflow) throw tooLarge(maxBytes);
+  return bytes.buffer;
 }
 
 function tooLarge(maxBytes: number): HttpError {

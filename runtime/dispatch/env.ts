@@ -1,6 +1,5 @@
 import { BINDINGS } from "../../core/bindings.ts";
 import type { PayerLedger } from "../ledger/payer-ledger.ts";
-import type { LocalNamespace } from "../local-namespace/worker.ts";
 
 /**
  * Bindings and settings of the dispatch worker as they arrive. Binding names come from
@@ -12,8 +11,8 @@ export interface DispatchEnv {
   [BINDINGS.cache]: KVNamespace;
   /** Production: the Workers for Platforms dispatch namespace. */
   [BINDINGS.dispatcher]?: DispatchNamespace;
-  /** Local only: the stand-in namespace (the real binding cannot run locally). */
-  [BINDINGS.localNamespace]?: Service<LocalNamespace>;
+  /** Local only: the stand-in namespace, reached over HTTP through the creator supervisor. */
+  [BINDINGS.localNamespace]?: Fetcher;
   [BINDINGS.payerLedger]?: DurableObjectNamespace<PayerLedger>;
   ENVIRONMENT?: string;
   /** The marketplace's public origin, e.g. https://market.example.com (locally the gateway URL). */
@@ -28,6 +27,8 @@ export interface DispatchEnv {
   PLATFORM_WALLET?: string;
   MAX_BODY_BYTES?: string;
   CREATOR_TIMEOUT_MS?: string;
+  /** CPU ms per call for APIs whose manifest sets no `limits.cpuMs` (default 1000). */
+  CREATOR_CPU_MS?: string;
   /** Bearer token for /admin endpoints (platform only); unset = no admin endpoints. */
   ADMIN_TOKEN?: string;
   /** Signs creator sessions after a wallet sign-in (secret). */

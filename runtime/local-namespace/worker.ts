@@ -3,10 +3,28 @@
  * Cloudflare). Creator workers are loaded with the Worker Loader binding; their outgoing fetch
  * goes through the outbound worker with the dispatch params, as in production. Platform bindings
  * cannot be handed to a loaded worker, so R2 reaches it through an RPC entrypoint of this worker.
+ *
+ * Each creator API gets its own workerd process running this worker, supervised from Node
+ * (local/creator-supervisor.ts): the local Worker Loader does not enforce `limits.cpuMs`, and a
+ * creator that never yields blocks its process's only thread. This worker's HTTP face:
+ * - a request carrying SCRIPT_HEADER is dispatched to that creator worker;
+ * - `GET HEARTBEAT_PATH` answers at once (the supervisor's proof that the thread is free);
+ * - `PUT/DELETE /scripts/<name>` upload or remove a worker, like the Cloudflare API's namespace scripts.
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
+import { MAX_CREATOR_BODY_BYTES } from "../../core/creator-limits.ts";
 import type { OutboundGateway } from "../outbound/worker.ts";
-import type { DispatchOptions, LocalNamespaceRpc, LocalScript } from "./rpc.ts";
+import { errorResponse } from "../shared/http-error.ts";
+import { readCapped } from "../shared/read-capped.ts";
+import {
+  type CreatorFault,
+  type DispatchOptions,
+  FAULT_HEADER,
+  HEARTBEAT_PATH,
+  type LocalScript,
+  OPTIONS_HEADER,
+  SCRIPT_HEADER,
+} from "./protocol.ts";
 
 interface NamespaceEnv {
   LOADER: WorkerLoader;
@@ -36,47 +54,80 @@ export class Outbound extends WorkerEntrypoint<NamespaceEnv, OutboundProps> {
   }
 }
 
-/** `get(name, args, options).fetch(request)` of a dispatch namespace, as RPC. */
-export class LocalNamespace extends WorkerEntrypoint<NamespaceEnv> implements LocalNamespaceRpc {
-  async dispatch(scriptName: string, request: Request, options: DispatchOptions): Promise<Response> {
-    const script = await findScript(this.env, scriptName);
-    if (!script) throw new Error(`Worker not found: ${scriptName}`);
-    const exports = this.ctx.exports as unknown as {
-      DataBucket(options: { props: object }): Fetcher;
-      Outbound(options: { props: OutboundProps }): Fetcher;
-    };
-    const worker = this.env.LOADER.get(`${scriptName}@${script.contentHash}`, () => ({
-      compatibilityDate: script.compatibilityDate,
-      compatibilityFlags: script.compatibilityFlags,
-      mainModule: script.mainModule,
-      modules: Object.fromEntries(script.modules.map((module) => [module.name, module.content])),
-      env: { ...script.vars, ...(script.dataBinding ? { DATA: exports.DataBucket({ props: {} }) } : {}) },
-      globalOutbound: exports.Outbound({ props: { params: options.outbound ?? {} } }),
-    }));
-    return worker.getEntrypoint().fetch(request);
+export default {
+  async fetch(request: Request, env: NamespaceEnv, ctx: ExecutionContext): Promise<Response> {
+    const scriptName = request.headers.get(SCRIPT_HEADER);
+    if (scriptName !== null) return dispatch(env, ctx, scriptName, request);
+    const url = new URL(request.url);
+    if (url.pathname === HEARTBEAT_PATH) return new Response("ok");
+    return manageScripts(env, url, request);
+  },
+};
+
+/** `get(name, args, options).fetch(request)` of a dispatch namespace. */
+async function dispatch(
+  env: NamespaceEnv,
+  ctx: ExecutionContext,
+  scriptName: string,
+  incoming: Request,
+): Promise<Response> {
+  const options = JSON.parse(incoming.headers.get(OPTIONS_HEADER) ?? "{}") as DispatchOptions;
+  const headers = new Headers(incoming.headers);
+  headers.delete(SCRIPT_HEADER);
+  headers.delete(OPTIONS_HEADER);
+  const request = new Request(incoming, { headers });
+  const script = await findScript(env, scriptName);
+  if (!script) return fault("not_found", `Worker not found: ${scriptName}`);
+  const exports = (ctx as unknown as { exports: Record<string, (options: { props: object }) => Fetcher> })
+    .exports;
+  const worker = env.LOADER.get(`${scriptName}@${script.contentHash}`, () => ({
+    compatibilityDate: script.compatibilityDate,
+    compatibilityFlags: script.compatibilityFlags,
+    mainModule: script.mainModule,
+    modules: Object.fromEntries(script.modules.map((module) => [module.name, module.content])),
+    env: { ...script.vars, ...(script.dataBinding ? { DATA: exports.DataBucket!({ props: {} }) } : {}) },
+    globalOutbound: exports.Outbound!({ props: { params: options.outbound ?? {} } }),
+    // Passed as production does; this workerd does not enforce it (the supervisor does instead).
+    ...(options.limits ? { limits: options.limits } : {}),
+  }));
+  try {
+    const response = await worker.getEntrypoint().fetch(request);
+    // The body is read here, not streamed on: workerd ends an HTTP body cleanly even when the
+    // creator's stream failed midway, and the gateway must learn of that failure. Beyond the
+    // gateway's cap the first bytes suffice for it to refuse the answer.
+    const body = response.body ? (await readCapped(response.body, MAX_CREATOR_BODY_BYTES)).bytes : null;
+    const answer = new Response(body, response);
+    // A creator cannot pose as the platform's verdict about itself.
+    answer.headers.delete(FAULT_HEADER);
+    return answer;
+  } catch (error) {
+    // The thrown error stays here (its text is the creator's); the gateway only learns that it failed.
+    console.error(`creator worker ${scriptName} failed`, error);
+    return fault("crashed", `creator worker ${scriptName} failed`);
   }
 }
 
-/** Upload face for the local stack: PUT/DELETE /scripts/<name>, like the Cloudflare API's namespace scripts. */
-export default {
-  async fetch(request: Request, env: NamespaceEnv): Promise<Response> {
-    const match = /^\/scripts\/([a-z0-9-]+)$/.exec(new URL(request.url).pathname);
-    if (!match) return new Response("not found", { status: 404 });
-    const name = match[1]!;
-    if (request.method === "PUT") {
-      const script = (await request.json()) as LocalScript;
-      await env.SCRIPTS.put(name, JSON.stringify(script));
-      scripts.set(name, script);
-      return Response.json({ ok: true, name, contentHash: script.contentHash });
-    }
-    if (request.method === "DELETE") {
-      await env.SCRIPTS.delete(name);
-      scripts.delete(name);
-      return Response.json({ ok: true, name });
-    }
-    return new Response("method not allowed", { status: 405 });
-  },
-};
+function fault(kind: CreatorFault, message: string): Response {
+  return errorResponse(502, `creator_${kind}`, message, {}, { [FAULT_HEADER]: kind });
+}
+
+async function manageScripts(env: NamespaceEnv, url: URL, request: Request): Promise<Response> {
+  const match = /^\/scripts\/([a-z0-9-]+)$/.exec(url.pathname);
+  if (!match) return new Response("not found", { status: 404 });
+  const name = match[1]!;
+  if (request.method === "PUT") {
+    const script = (await request.json()) as LocalScript;
+    await env.SCRIPTS.put(name, JSON.stringify(script));
+    scripts.set(name, script);
+    return Response.json({ ok: true, name, contentHash: script.contentHash });
+  }
+  if (request.method === "DELETE") {
+    await env.SCRIPTS.delete(name);
+    scripts.delete(name);
+    return Response.json({ ok: true, name });
+  }
+  return new Response("method not allowed", { status: 405 });
+}
 
 async function findScript(env: NamespaceEnv, name: string): Promise<LocalScript | undefined> {
   const cached = scripts.get(name);

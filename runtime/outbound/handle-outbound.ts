@@ -3,6 +3,7 @@
 // Kept free of `cloudflare:workers` imports so it can be tested in Node with a fake fetch.
 
 import { BINDINGS } from "../../core/bindings.ts";
+import { beforeDeadline, TIMED_OUT } from "../shared/deadline.ts";
 import { errorResponse, HttpError } from "../shared/http-error.ts";
 import { judgeDestination } from "./egress-policy.ts";
 import type { RateLimiter } from "./egress-rate-limit.ts";
@@ -150,22 +151,16 @@ async function forwardOutbound(
     signal: controller.signal,
     duplex: "half",
   };
-  let upstream: Response | "timeout";
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let upstream: Response | typeof TIMED_OUT;
   try {
     // Race our own timer instead of trusting the fetch to honour its signal: we must never
     // hang. The limit covers the wait for response headers; the body then streams within the
     // creator worker's own time limits.
-    const timedOut = new Promise<"timeout">((resolve) => {
-      timer = setTimeout(() => resolve("timeout"), timeoutMs);
-    });
-    upstream = await Promise.race([(options.fetchImpl ?? fetch)(new Request(target, init)), timedOut]);
+    upstream = await beforeDeadline((options.fetchImpl ?? fetch)(new Request(target, init)), timeoutMs);
   } catch (error) {
     throw new HttpError(502, "upstream_unreachable", `The upstream could not be reached: ${String(error)}`);
-  } finally {
-    if (timer !== undefined) clearTimeout(timer);
   }
-  if (upstream === "timeout") {
+  if (upstream === TIMED_OUT) {
     controller.abort();
     throw new HttpError(504, "upstream_timeout", `The upstream did not answer within ${timeoutMs} ms.`);
   }

@@ -1,0 +1,59 @@
+import { Log, LogLevel, type MiniflareOptions } from "miniflare";
+import { BINDINGS } from "../core/bindings.ts";
+import { COMPATIBILITY_DATE, PLATFORM_COMPATIBILITY_FLAGS } from "../core/build/compat.ts";
+import type { PlatformBundles } from "./platform-workers.ts";
+
+/** The worker in a creator process that the supervisor talks to. */
+export const CREATOR_HOST_WORKER = "namespace";
+
+export interface CreatorHostOptions {
+  bundles: Pick<PlatformBundles, "namespace" | "outbound">;
+  /** Folder for this process's scripts (KV) and data (R2); kept across restarts. */
+  persistDir: string;
+  /** hostname → loopback origin, for allowed test hosts only (see fixture-upstream.ts). */
+  resolveOverrides: Record<string, string>;
+  /** Per-creator egress requests per minute. */
+  egressPerMinute: number;
+}
+
+/**
+ * One creator process: workerd with the namespace stand-in and the outbound worker. Creator code
+ * runs here, never in the gateway's process, so a creator that blocks the thread blocks only this.
+ */
+export function creatorHostConfig(options: CreatorHostOptions): MiniflareOptions {
+  const persist = options.persistDir;
+  return {
+    host: "127.0.0.1",
+    port: 0,
+    cf: false,
+    log: new Log(LogLevel.WARN),
+    kvPersist: `${persist}/kv`,
+    r2Persist: `${persist}/r2`,
+    workers: [
+      {
+        name: CREATOR_HOST_WORKER,
+        modules: [{ type: "ESModule", path: "namespace.js", contents: options.bundles.namespace }],
+        compatibilityDate: COMPATIBILITY_DATE,
+        compatibilityFlags: PLATFORM_COMPATIBILITY_FLAGS,
+        unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+        workerLoaders: { LOADER: {} },
+        kvNamespaces: { SCRIPTS: "402claw-local-scripts" },
+        r2Buckets: { [BINDINGS.data]: "402claw-data" },
+        serviceBindings: { OUTBOUND: { name: "outbound", entrypoint: "OutboundGateway" } },
+      },
+      {
+        name: "outbound",
+        modules: [{ type: "ESModule", path: "outbound.js", contents: options.bundles.outbound }],
+        compatibilityDate: COMPATIBILITY_DATE,
+        compatibilityFlags: PLATFORM_COMPATIBILITY_FLAGS,
+        bindings: { RESOLVE_OVERRIDES: JSON.stringify(options.resolveOverrides) },
+        ratelimits: {
+          [BINDINGS.egressLimiter]: {
+            namespace_id: "1001",
+            simple: { limit: options.egressPerMinute, period: 60 },
+          },
+        },
+      },
+    ],
+  };
+}
