@@ -88,8 +88,8 @@ describe("a gateway started with a bad setting", () => {
         // Before: Number("1MB") is NaN, and `size > NaN` is never true — the body limit was off.
         MAX_BODY_BYTES: "1MB",
       },
-      resolveOverrides: {},
-      egressPerMinute: 10,
+      // Nothing reaches a creator here: the namespace address is never dialled.
+      namespaceAddress: "127.0.0.1:1",
     });
     url = await gatewayUrl(mf);
   }, 120_000);
