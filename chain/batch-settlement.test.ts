@@ -4,7 +4,6 @@ import { type Address, createPublicClient, createWalletClient, type Hash, type H
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FacilitatorHandle, startFacilitator } from "../facilitator/server.ts";
-import { devAccount } from "./accounts.ts";
 import { type AnvilHandle, startAnvil } from "./anvil.ts";
 import {
   BATCH_SETTLEMENT_ADDRESS,
@@ -33,8 +32,12 @@ let facilitator: FacilitatorHandle;
 const servers: PaidServer[] = [];
 let nextPayer = 0;
 
-beforeAll(async () => {
+const stoppers: Array<() => Promise<void>> = [];
+
+// A fresh chain and facilitator; the helpers below use the latest one.
+async function startChain(): Promise<void> {
   anvil = await startAnvil({ port: await freePort() });
+  stoppers.push(anvil.stop);
   chain = await ensureLocalChain({ rpcUrl: anvil.rpcUrl, chainId: anvil.chainId });
   facilitator = await startFacilitator({
     port: 0,
@@ -43,12 +46,12 @@ beforeAll(async () => {
     privateKey: chain.facilitator.privateKey,
     pollingIntervalMs: 20,
   });
-});
+  stoppers.unshift(facilitator.stop);
+}
 
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.stop()));
-  await facilitator?.stop();
-  await anvil?.stop();
+  for (const stop of stoppers) await stop();
 });
 
 function publicClient() {
@@ -146,6 +149,17 @@ async function gasOf(hash: string): Promise<bigint> {
   return (await publicClient().getTransactionReceipt({ hash: hash as Hash })).gasUsed;
 }
 
+// Gas is deterministic on anvil: each measured cost must stay within 10% of the documented one.
+function expectGas(operation: keyof typeof BATCH_SETTLEMENT_GAS, used: bigint): void {
+  const documented = BATCH_SETTLEMENT_GAS[operation];
+  expect(Number(used), `${operation}: measured ${used}, documented ${documented}`).toBeGreaterThan(
+    documented * 0.9,
+  );
+  expect(Number(used), `${operation}: measured ${used}, documented ${documented}`).toBeLessThan(
+    documented * 1.1,
+  );
+}
+
 async function paidCall(pay: typeof fetch, url: string) {
   const response = await pay(url);
   const header = response.headers.get("payment-response");
@@ -154,6 +168,8 @@ async function paidCall(pay: typeof fetch, url: string) {
 }
 
 describe("batch-settlement on the local chain with the unmodified x402 SDK", () => {
+  beforeAll(startChain);
+
   it("deposits once, pays later calls with vouchers, tops up, claims and settles exactly what was charged", async () => {
     const api = await server();
     const payer = batchPayer({ chain, privateKey: await newPayerKey(), depositUnits: DEPOSIT });
@@ -197,9 +213,217 @@ describe("batch-settlement on the local chain with the unmodified x402 SDK", () 
     await expect(api.manager.settle()).rejects.toThrow(/nothing_to_settle/);
     expect(await balanceOf(receiver)).toBe(6n * PRICE);
 
-    console.log(
-      `gas: deposit ${depositGas}, claim(1 row) ${await gasOf(claims[0]?.transaction ?? "")}, settle ${await gasOf(settled.transaction)}`,
+    expectGas("deposit", depositGas);
+    expectGas("topUp", await gasOf(sixth.settlement?.transaction ?? ""));
+    expectGas("firstSettle", await gasOf(settled.transaction));
+  });
+
+  it("claims many channels in batches and settles them to the receiver in one transfer", async () => {
+    const api = await server();
+    const receiver = api.scheme.getReceiverAddress();
+    const payers = [];
+    for (let i = 0; i < 5; i++) {
+      payers.push(batchPayer({ chain, privateKey: await newPayerKey(), depositUnits: DEPOSIT }));
+    }
+    // Payer i makes i+1 calls.
+    for (const [i, payer] of payers.entries()) {
+      for (let n = 0; n <= i; n++) expect((await paidCall(payer.fetch, api.url)).status).toBe(200);
+    }
+    const charged = 15n * PRICE;
+
+    const claims = await api.manager.claim({ maxClaimsPerBatch: 4 });
+    expect(claims.map((c) => c.vouchers)).toEqual([4, 1]);
+    for (const [i, payer] of payers.entries()) {
+      const id = computeChannelId(channelConfigFor(payer.address, receiver), chain.network);
+      expect((await channelOnChain(id)).totalClaimed).toBe(BigInt(i + 1) * PRICE);
+    }
+    expect(await api.manager.claim()).toEqual([]); // nothing left outstanding
+    const settled = await api.manager.settle();
+    expect(await balanceOf(receiver)).toBe(charged);
+    const [totalClaimed, totalSettled] = await publicClient().readContract({
+      address: BATCH_SETTLEMENT_ADDRESS,
+      abi: batchSettlementAbi,
+      functionName: "receivers",
+      args: [receiver, chain.asset],
+    });
+    expect({ totalClaimed, totalSettled }).toEqual({ totalClaimed: charged, totalSettled: charged });
+
+    const [four, one] = [
+      await gasOf(claims[0]?.transaction ?? ""),
+      await gasOf(claims[1]?.transaction ?? ""),
+    ];
+    expectGas("claimPerRow", (four - one) / 3n);
+    expectGas("claimBase", one - (four - one) / 3n);
+    expectGas("firstSettle", await gasOf(settled.transaction));
+
+    // Later rounds for the same receiver: its claimed total and token balance are no longer zero.
+    for (const payer of payers.slice(0, 2)) expect((await paidCall(payer.fetch, api.url)).status).toBe(200);
+    await api.manager.claim();
+    expectGas("settle", await gasOf((await api.manager.settle()).transaction));
+  });
+
+  it("refunds the unclaimed rest cooperatively, claiming what was charged first", async () => {
+    const api = await server();
+    const receiver = api.scheme.getReceiverAddress();
+    const payer = batchPayer({ chain, privateKey: await newPayerKey(), depositUnits: DEPOSIT });
+    const start = await balanceOf(payer.address);
+    for (let i = 0; i < 3; i++) expect((await paidCall(payer.fetch, api.url)).status).toBe(200);
+    const id = computeChannelId(channelConfigFor(payer.address, receiver), chain.network);
+
+    const refunds = await api.manager.refund([id]);
+    expect(refunds).toHaveLength(1);
+    expect(await channelOnChain(id)).toEqual({ balance: 3n * PRICE, totalClaimed: 3n * PRICE });
+    expect(await balanceOf(payer.address)).toBe(start - 3n * PRICE);
+    await api.manager.settle();
+    expect(await balanceOf(receiver)).toBe(3n * PRICE);
+
+    // SDK behaviour worth knowing (x402 2.27): a client that still holds its pre-refund channel
+    // state signs past the refunded balance and is refused with cumulative_exceeds_balance (not
+    // the corrective 402), charging nothing. Dropping its channel record lets it recover from the
+    // chain, top up the same channel and pay.
+    const stale = await paidCall(payer.fetch, api.url);
+    expect(stale.status).toBe(402);
+    expect(api.served()).toBe(3);
+    await payer.storage.delete(id.toLowerCase());
+    const again = await paidCall(payer.fetch, api.url);
+    expect(again.status).toBe(200);
+    expect(again.settlement?.transaction).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(await channelOnChain(id)).toEqual({ balance: 3n * PRICE + DEPOSIT, totalClaimed: 3n * PRICE });
+  });
+
+  it("lets the payer ask for its refund through the server (client-initiated cooperative refund)", async () => {
+    const api = await server();
+    const payer = batchPayer({ chain, privateKey: await newPayerKey(), depositUnits: DEPOSIT });
+    const start = await balanceOf(payer.address);
+    for (let i = 0; i < 2; i++) expect((await paidCall(payer.fetch, api.url)).status).toBe(200);
+    const refunded = await payer.scheme.refund(api.url);
+    expect(refunded).toMatchObject({ success: true, amount: (DEPOSIT - 2n * PRICE).toString() });
+    expect(await balanceOf(payer.address)).toBe(start - 2n * PRICE);
+    expect(api.served()).toBe(2); // the refund request did not reach the paid route
+  });
+
+  it("refuses a voucher above the channel's deposit, charging nothing", async () => {
+    const api = await server();
+    const receiver = api.scheme.getReceiverAddress();
+    const key = await newPayerKey();
+    const payer = batchPayer({ chain, privateKey: key, depositUnits: DEPOSIT });
+    expect((await paidCall(payer.fetch, api.url)).status).toBe(200);
+
+    // Hand-made voucher for far more than the deposit, sent as the x402 client would send it.
+    const probe = await fetch(api.url);
+    expect(probe.status).toBe(402);
+    const required = JSON.parse(atob(probe.headers.get("payment-required") ?? "")) as {
+      accepts: Array<{ scheme: string }>;
+    };
+    const accepted = required.accepts.find((a) => a.scheme === "batch-settlement");
+    const config = channelConfigFor(payer.address, receiver);
+    const channelId = computeChannelId(config, chain.network);
+    const { signVoucher } = await import("@x402/evm/batch-settlement/client");
+    const { toClientEvmSigner } = await import("@x402/evm");
+    const { encodePaymentSignatureHeader } = await import("@x402/core/http");
+    const tooMuch = (DEPOSIT * 10n).toString();
+    const voucher = await signVoucher(
+      toClientEvmSigner(privateKeyToAccount(key)),
+      channelId,
+      tooMuch,
+      chain.network,
     );
-    expect(Number(depositGas)).toBeLessThan(BATCH_SETTLEMENT_GAS.deposit * 1.1);
+    const header = encodePaymentSignatureHeader({
+      x402Version: 2,
+      accepted: accepted as never,
+      payload: { type: "voucher", channelConfig: config, voucher },
+    } as never);
+    const refused = await fetch(api.url, { headers: { "payment-signature": header } });
+    expect(refused.status).toBe(402);
+    expect(api.served()).toBe(1);
+
+    // The honest client carries on from its real cumulative total; the server charged nothing extra.
+    expect((await paidCall(payer.fetch, api.url)).status).toBe(200);
+    await api.manager.claim();
+    expect((await channelOnChain(channelId)).totalClaimed).toBe(2n * PRICE);
+  });
+
+  it("recovers a client that lost its channel state from the chain and the server's corrective 402", async () => {
+    const api = await server();
+    const receiver = api.scheme.getReceiverAddress();
+    const key = await newPayerKey();
+    const first = batchPayer({ chain, privateKey: key, depositUnits: DEPOSIT });
+    for (let i = 0; i < 3; i++) expect((await paidCall(first.fetch, api.url)).status).toBe(200);
+    const txs = await txCount();
+
+    // Same wallet, empty local storage (a new machine, a wiped disk).
+    const amnesiac = batchPayer({ chain, privateKey: key, depositUnits: DEPOSIT });
+    const call = await paidCall(amnesiac.fetch, api.url);
+    expect(call.status).toBe(200);
+    expect(call.settlement?.transaction).toBe(""); // a voucher, not a second deposit
+    expect(await txCount()).toBe(txs);
+    expect(api.served()).toBe(4);
+
+    await api.manager.claim();
+    const id = computeChannelId(channelConfigFor(amnesiac.address, receiver), chain.network);
+    expect(await channelOnChain(id)).toEqual({ balance: DEPOSIT, totalClaimed: 4n * PRICE });
+  });
+
+  it("still serves clients that only know exact, at the same price and payTo", async () => {
+    const api = await server();
+    const receiver = api.scheme.getReceiverAddress();
+    const payer = batchPayer({ chain, privateKey: await newPayerKey(), exactOnly: true });
+    const call = await paidCall(payer.fetch, api.url);
+    expect(call.status).toBe(200);
+    expect(call.settlement?.transaction).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(await balanceOf(receiver)).toBe(PRICE);
+    // A second payment to a receiver that already holds tokens: the steady-state cost.
+    const second = await paidCall(payer.fetch, api.url);
+    expect(await balanceOf(receiver)).toBe(2n * PRICE);
+    expectGas("exact", await gasOf(second.settlement?.transaction ?? ""));
+  });
+});
+
+// Moves the chain's clock past the withdrawal delay, so it runs on a chain of its own (deposits
+// signed against the wall clock would read as expired on a chain 15 minutes ahead).
+describe("the payer's timed withdrawal", () => {
+  beforeAll(startChain);
+
+  it("keeps the payer's timed withdrawal working: the server claims in the grace period, the payer gets the rest", async () => {
+    const api = await server();
+    const receiver = api.scheme.getReceiverAddress();
+    const key = await newPayerKey();
+    const payer = batchPayer({ chain, privateKey: key, depositUnits: DEPOSIT });
+    const start = await balanceOf(payer.address);
+    for (let i = 0; i < 2; i++) expect((await paidCall(payer.fetch, api.url)).status).toBe(200);
+    const config = channelConfigFor(payer.address, receiver);
+    const id = computeChannelId(config, chain.network);
+
+    const account = privateKeyToAccount(key);
+    const wallet = createWalletClient({
+      chain: localChain(anvil.chainId, anvil.rpcUrl),
+      transport: http(anvil.rpcUrl),
+      account,
+    });
+    await rpc("anvil_setBalance", [account.address, "0x56BC75E2D63100000"]); // 100 ETH for gas
+    const write = async (functionName: "initiateWithdraw" | "finalizeWithdraw", args: readonly unknown[]) => {
+      const hash = await wallet.writeContract({
+        address: BATCH_SETTLEMENT_ADDRESS,
+        abi: batchSettlementAbi,
+        functionName,
+        args: args as never,
+      });
+      return publicClient().waitForTransactionReceipt({ hash });
+    };
+    // More than the unclaimed escrow is refused; the whole unclaimed escrow is fine.
+    await expect(write("initiateWithdraw", [config, DEPOSIT + 1n])).rejects.toThrow(/AmountAboveUnclaimed/);
+    expect((await write("initiateWithdraw", [config, DEPOSIT])).status).toBe("success");
+    // Too early to finalize.
+    await expect(write("finalizeWithdraw", [config])).rejects.toThrow(/WithdrawDelayNotElapsed/);
+
+    // The server still claims what it charged during the delay.
+    expect(await api.manager.claim()).toHaveLength(1);
+    await rpc("evm_increaseTime", [LOCAL_WITHDRAW_DELAY_SECONDS]);
+    await rpc("evm_mine");
+    expect((await write("finalizeWithdraw", [config])).status).toBe("success");
+    expect(await channelOnChain(id)).toEqual({ balance: 2n * PRICE, totalClaimed: 2n * PRICE });
+    expect(await balanceOf(payer.address)).toBe(start - 2n * PRICE);
+    await api.manager.settle();
+    expect(await balanceOf(receiver)).toBe(2n * PRICE);
   });
 });
