@@ -1,6 +1,15 @@
 import { decodePaymentResponseHeader } from "@x402/core/http";
+import { claimBatchTypes, refundTypes, voucherTypes } from "@x402/evm";
 import { computeChannelId } from "@x402/evm/batch-settlement/client";
-import { type Address, createPublicClient, createWalletClient, type Hash, type Hex, http } from "viem";
+import {
+  type Address,
+  createPublicClient,
+  createWalletClient,
+  type Hash,
+  type Hex,
+  http,
+  parseAbi,
+} from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FacilitatorHandle, startFacilitator } from "../facilitator/server.ts";
@@ -10,6 +19,7 @@ import {
   BATCH_SETTLEMENT_GAS,
   batchSettlementAbi,
   type ChannelConfig,
+  ERC3009_DEPOSIT_COLLECTOR_ADDRESS,
   LOCAL_RECEIVER_AUTHORIZER,
   LOCAL_WITHDRAW_DELAY_SECONDS,
 } from "./batch-settlement.ts";
@@ -362,6 +372,114 @@ describe("batch-settlement on the local chain with the unmodified x402 SDK", () 
     await api.manager.claim();
     const id = computeChannelId(channelConfigFor(amnesiac.address, receiver), chain.network);
     expect(await channelOnChain(id)).toEqual({ balance: DEPOSIT, totalClaimed: 4n * PRICE });
+  });
+
+  it("refuses claims, refunds and collections that lack the right signature or caller", async () => {
+    const api = await server();
+    const receiver = api.scheme.getReceiverAddress();
+    const key = await newPayerKey();
+    const payer = batchPayer({ chain, privateKey: key, depositUnits: DEPOSIT });
+    for (let i = 0; i < 2; i++) expect((await paidCall(payer.fetch, api.url)).status).toBe(200);
+    const config = channelConfigFor(payer.address, receiver);
+    const channelId = computeChannelId(config, chain.network);
+    const record = await api.scheme.getStorage().get(channelId);
+    const signed = {
+      maxClaimableAmount: BigInt(record?.signedMaxClaimable ?? 0),
+      signature: record?.signature as Hex,
+    };
+    expect(signed.maxClaimableAmount).toBe(2n * PRICE);
+    const row = (totalClaimed: bigint, signature = signed.signature) => ({
+      voucher: { channel: config, maxClaimableAmount: signed.maxClaimableAmount },
+      signature,
+      totalClaimed,
+    });
+    const domain = {
+      name: "x402 Batch Settlement",
+      version: "1",
+      chainId: anvil.chainId,
+      verifyingContract: BATCH_SETTLEMENT_ADDRESS,
+    } as const;
+    const signBatch = (signerKey: Hex, totalClaimed: bigint) =>
+      privateKeyToAccount(signerKey).signTypedData({
+        domain,
+        types: claimBatchTypes,
+        primaryType: "ClaimBatch",
+        message: { claims: [{ channelId, maxClaimableAmount: signed.maxClaimableAmount, totalClaimed }] },
+      });
+    const stranger = privateKeyToAccount(`0x${"7".repeat(64)}`).address;
+    const simulate = (functionName: string, args: readonly unknown[], account: Address = stranger) =>
+      publicClient().simulateContract({
+        address: BATCH_SETTLEMENT_ADDRESS,
+        abi: batchSettlementAbi,
+        functionName: functionName as never,
+        args: args as never,
+        account,
+      });
+
+    // The right authorizer signature works (simulated), and is the only thing that does.
+    await simulate("claimWithSignature", [
+      [row(2n * PRICE)],
+      await signBatch(LOCAL_RECEIVER_AUTHORIZER.privateKey, 2n * PRICE),
+    ]);
+    await expect(
+      simulate("claimWithSignature", [[row(2n * PRICE)], await signBatch(key, 2n * PRICE)]),
+    ).rejects.toThrow(/InvalidAuthorizerSignature/);
+    // A signature for one total does not authorize another.
+    await expect(
+      simulate("claimWithSignature", [
+        [row(PRICE)],
+        await signBatch(LOCAL_RECEIVER_AUTHORIZER.privateKey, 2n * PRICE),
+      ]),
+    ).rejects.toThrow(/InvalidAuthorizerSignature/);
+    // Above the voucher's ceiling, or with a voucher the payer did not sign.
+    await expect(
+      simulate("claimWithSignature", [
+        [row(3n * PRICE)],
+        await signBatch(LOCAL_RECEIVER_AUTHORIZER.privateKey, 3n * PRICE),
+      ]),
+    ).rejects.toThrow(/ClaimAboveVoucher/);
+    const forged = await privateKeyToAccount(`0x${"7".repeat(64)}`).signTypedData({
+      domain,
+      types: voucherTypes,
+      primaryType: "Voucher",
+      message: { channelId, maxClaimableAmount: signed.maxClaimableAmount },
+    });
+    await expect(simulate("claim", [[row(2n * PRICE, forged)]], receiver)).rejects.toThrow(
+      /InvalidVoucherSignature/,
+    );
+    // Direct claims and refunds belong to the receiver side only.
+    await expect(simulate("claim", [[row(2n * PRICE)]])).rejects.toThrow(/NotReceiverSide/);
+    await simulate("claim", [[row(2n * PRICE)]], receiver);
+    await expect(simulate("refund", [config, 1n])).rejects.toThrow(/NotReceiverSide/);
+    // A signed refund needs the current nonce and the authorizer's signature.
+    const refundSig = (nonce: bigint, signerKey: Hex = LOCAL_RECEIVER_AUTHORIZER.privateKey) =>
+      privateKeyToAccount(signerKey).signTypedData({
+        domain,
+        types: refundTypes,
+        primaryType: "Refund",
+        message: { channelId, nonce, amount: 1n },
+      });
+    await simulate("refundWithSignature", [config, 1n, 0n, await refundSig(0n)]);
+    await expect(simulate("refundWithSignature", [config, 1n, 1n, await refundSig(1n)])).rejects.toThrow(
+      /InvalidRefundNonce/,
+    );
+    await expect(simulate("refundWithSignature", [config, 1n, 0n, await refundSig(0n, key)])).rejects.toThrow(
+      /InvalidAuthorizerSignature/,
+    );
+    // Only the payer side may start a withdrawal; only the settlement contract may use the collector.
+    await expect(simulate("initiateWithdraw", [config, 1n])).rejects.toThrow(/NotPayerSide/);
+    await expect(
+      publicClient().simulateContract({
+        address: ERC3009_DEPOSIT_COLLECTOR_ADDRESS,
+        abi: parseAbi([
+          "function collect(address payer, address token, uint256 amount, bytes32 channelId, bytes data)",
+          "error OnlySettlement(address caller)",
+        ]),
+        functionName: "collect",
+        args: [payer.address, chain.asset, 1n, channelId, "0x"],
+        account: stranger,
+      }),
+    ).rejects.toThrow(/OnlySettlement/);
   });
 
   it("still serves clients that only know exact, at the same price and payTo", async () => {
