@@ -13,7 +13,7 @@ import {
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FacilitatorHandle, startFacilitator } from "../facilitator/server.ts";
-import { type AnvilHandle, startAnvil } from "./anvil.ts";
+import { type AnvilHandle, blockTimeFromEnv, setBlockTime, startAnvil } from "./anvil.ts";
 import {
   BATCH_SETTLEMENT_ADDRESS,
   BATCH_SETTLEMENT_GAS,
@@ -49,6 +49,8 @@ async function startChain(): Promise<void> {
   anvil = await startAnvil({ port: await freePort() });
   stoppers.push(anvil.stop);
   chain = await ensureLocalChain({ rpcUrl: anvil.rpcUrl, chainId: anvil.chainId });
+  // CHAIN_BLOCK_TIME=2 runs the same tests on 2-second blocks, as on Base.
+  await setBlockTime(anvil.rpcUrl, blockTimeFromEnv());
   facilitator = await startFacilitator({
     port: 0,
     rpcUrl: anvil.rpcUrl,
