@@ -230,7 +230,10 @@ describe("batch-settlement on the local chain with the unmodified x402 SDK", () 
     expectGas("firstSettle", await gasOf(settled.transaction));
   });
 
-  it("claims many channels in batches and settles them to the receiver in one transfer", async () => {
+  // Many transactions: on 2-second blocks (CHAIN_BLOCK_TIME=2) this takes ~40 s.
+  it("claims many channels in batches and settles them to the receiver in one transfer", {
+    timeout: 180_000,
+  }, async () => {
     const api = await server();
     const receiver = api.scheme.getReceiverAddress();
     const payers = [];
