@@ -17,7 +17,8 @@ import { createSettleOnce } from "./settle-once.ts";
 /** Header on /settle answers saying how it was answered (first, joined, recorded, on-chain); for logs and tests. */
 export const SETTLEMENT_OUTCOME_HEADER = "x-settlement-outcome";
 const MAX_BODY_BYTES = 64 * 1024;
-// A batch-settlement claim of 100 channels is ~65 KB of JSON; only /settle takes claims.
+// A batch-settlement claim of 100 channels (the SDK's default batch) is ~62 KB of JSON and one of
+// MAX_CLAIM_ROWS (200) twice that; only /settle takes claims.
 const MAX_SETTLE_BODY_BYTES = 256 * 1024;
 const SCHEMES = ["exact", "batch-settlement"] as const;
 
@@ -69,11 +70,13 @@ export function createFacilitatorApp(input: FacilitatorConfigInput | Facilitator
   });
 
   app.post("/settle", async (c) => {
-    const { request, network, batch } = await readRequest(c, networks);
+    const read = await readRequest(c, networks);
+    const { network } = read;
     try {
-      const { response, outcome } = batch
-        ? await settleBatch.settle(batch, network)
-        : await settleOnce.settle(request as FacilitatorRequest, network);
+      const { response, outcome } =
+        read.kind === "batch-settlement"
+          ? await settleBatch.settle(read.request, network)
+          : await settleOnce.settle(read.request, network);
       c.header(SETTLEMENT_OUTCOME_HEADER, outcome);
       return c.json(response);
     } catch (error) {
@@ -106,12 +109,9 @@ export function createFacilitatorApp(input: FacilitatorConfigInput | Facilitator
   return app;
 }
 
-interface ReadRequest {
-  request: FacilitatorRequest | BatchFacilitatorRequest;
-  network: EvmNetwork;
-  /** Set for batch-settlement bodies. */
-  batch?: BatchFacilitatorRequest;
-}
+type ReadRequest =
+  | { kind: "exact"; request: FacilitatorRequest; network: EvmNetwork }
+  | { kind: "batch-settlement"; request: BatchFacilitatorRequest; network: EvmNetwork };
 
 async function readRequest(c: Context, networks: Map<string, EvmNetwork>): Promise<ReadRequest> {
   let body: unknown;
@@ -124,12 +124,13 @@ async function readRequest(c: Context, networks: Map<string, EvmNetwork>): Promi
     const parsed = parseBatchRequest(body);
     if (!parsed.ok) throw new HttpError(400, "invalid_request", parsed.reason);
     const network = servingNetwork(networks, "batch-settlement", parsed.request.paymentRequirements.network);
-    return { request: parsed.request, network, batch: parsed.request };
+    return { kind: "batch-settlement", request: parsed.request, network };
   }
   const parsed = parseFacilitatorRequest(body);
   if (!parsed.ok) throw new HttpError(400, "invalid_request", parsed.reason);
   const { paymentRequirements } = parsed.request;
   return {
+    kind: "exact",
     request: parsed.request,
     network: servingNetwork(networks, paymentRequirements.scheme, paymentRequirements.network),
   };
