@@ -100,8 +100,8 @@ export async function startPaidServer(options: {
 export interface BatchPayer {
   fetch: typeof fetch;
   scheme: BatchClientScheme;
+  /** The client's channel records (delete one to simulate a client that lost its state). */
   storage: ClientChannelStorage;
-  /** Deposits made so far, in token units (from the deposit strategy). */
   address: Address;
 }
 
