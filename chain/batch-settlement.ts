@@ -53,7 +53,10 @@ export const BATCH_SETTLEMENT_GAS = {
   deposit: 135_000,
   /** A later deposit into the same channel. */
   topUp: 97_000,
-  /** A `claimWithSignature` transaction: fixed part plus this much per channel row. */
+  /**
+   * A `claimWithSignature` transaction: fixed part plus this much per channel row (about 17,000
+   * more the first time anything is claimed for a receiver).
+   */
   claimBase: 29_000,
   claimPerRow: 28_500,
   /** `settle(receiver, token)` the first time a receiver is paid (its token balance goes from zero). */
