@@ -22,6 +22,8 @@ import {
   ERC3009_DEPOSIT_COLLECTOR_ADDRESS,
   LOCAL_RECEIVER_AUTHORIZER,
   LOCAL_WITHDRAW_DELAY_SECONDS,
+  readChannel,
+  readReceiverTotals,
 } from "./batch-settlement.ts";
 import { batchPayer, type PaidServer, startPaidServer } from "./batch-settlement-harness.ts";
 import { ensureLocalChain, type LocalChain } from "./deploy.ts";
@@ -132,12 +134,7 @@ async function server(payTo = newReceiver()): Promise<PaidServer> {
 }
 
 async function channelOnChain(channelId: Hex) {
-  const [balance, totalClaimed] = await publicClient().readContract({
-    address: BATCH_SETTLEMENT_ADDRESS,
-    abi: batchSettlementAbi,
-    functionName: "channels",
-    args: [channelId],
-  });
+  const { balance, totalClaimed } = await readChannel(publicClient(), channelId);
   return { balance, totalClaimed };
 }
 
@@ -255,13 +252,10 @@ describe("batch-settlement on the local chain with the unmodified x402 SDK", () 
     expect(await api.manager.claim()).toEqual([]); // nothing left outstanding
     const settled = await api.manager.settle();
     expect(await balanceOf(receiver)).toBe(charged);
-    const [totalClaimed, totalSettled] = await publicClient().readContract({
-      address: BATCH_SETTLEMENT_ADDRESS,
-      abi: batchSettlementAbi,
-      functionName: "receivers",
-      args: [receiver, chain.asset],
+    expect(await readReceiverTotals(publicClient(), receiver, chain.asset)).toEqual({
+      totalClaimed: charged,
+      totalSettled: charged,
     });
-    expect({ totalClaimed, totalSettled }).toEqual({ totalClaimed: charged, totalSettled: charged });
 
     const [four, one] = [
       await gasOf(claims[0]?.transaction ?? ""),
@@ -536,6 +530,7 @@ describe("the payer's timed withdrawal", () => {
     // More than the unclaimed escrow is refused; the whole unclaimed escrow is fine.
     await expect(write("initiateWithdraw", [config, DEPOSIT + 1n])).rejects.toThrow(/AmountAboveUnclaimed/);
     expect((await write("initiateWithdraw", [config, DEPOSIT])).status).toBe("success");
+    expect((await readChannel(publicClient(), id)).pendingWithdrawal.amount).toBe(DEPOSIT);
     // Too early to finalize.
     await expect(write("finalizeWithdraw", [config])).rejects.toThrow(/WithdrawDelayNotElapsed/);
 
@@ -544,6 +539,7 @@ describe("the payer's timed withdrawal", () => {
     await rpc("evm_increaseTime", [LOCAL_WITHDRAW_DELAY_SECONDS]);
     await rpc("evm_mine");
     expect((await write("finalizeWithdraw", [config])).status).toBe("success");
+    expect((await readChannel(publicClient(), id)).pendingWithdrawal).toEqual({ amount: 0n, initiatedAt: 0 });
     expect(await channelOnChain(id)).toEqual({ balance: 2n * PRICE, totalClaimed: 2n * PRICE });
     expect(await balanceOf(payer.address)).toBe(start - 2n * PRICE);
     await api.manager.settle();

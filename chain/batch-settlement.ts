@@ -2,7 +2,7 @@
 // contracts live, who authorizes claims and refunds locally, the withdrawal delay, the ABI and
 // what each operation costs in gas. Free of Node built-ins so a Worker may import it too.
 import type { AuthorizerSigner } from "@x402/evm/batch-settlement/server";
-import { type Address, type Hex, parseAbi } from "viem";
+import { type Address, type Hex, type PublicClient, parseAbi } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
 /** Where `@x402/evm` expects the batch-settlement contract (same address on every chain; placed there on anvil). */
@@ -126,4 +126,49 @@ export interface ChannelConfig {
   token: Address;
   withdrawDelay: number;
   salt: Hex;
+}
+
+/** The part of a viem client these reads need (any public or wallet client with public actions). */
+type ContractReader = Pick<PublicClient, "readContract">;
+
+/** One channel's on-chain state: deposits minus refunds/withdrawals, claimed total, pending withdrawal, refund nonce. */
+export async function readChannel(client: ContractReader, channelId: Hex) {
+  const [[balance, totalClaimed], [withdrawAmount, withdrawInitiatedAt], refundNonce] = await Promise.all([
+    client.readContract({
+      address: BATCH_SETTLEMENT_ADDRESS,
+      abi: batchSettlementAbi,
+      functionName: "channels",
+      args: [channelId],
+    }),
+    client.readContract({
+      address: BATCH_SETTLEMENT_ADDRESS,
+      abi: batchSettlementAbi,
+      functionName: "pendingWithdrawals",
+      args: [channelId],
+    }),
+    client.readContract({
+      address: BATCH_SETTLEMENT_ADDRESS,
+      abi: batchSettlementAbi,
+      functionName: "refundNonce",
+      args: [channelId],
+    }),
+  ]);
+  return {
+    balance,
+    totalClaimed,
+    /** Zero amount and time when no timed withdrawal is pending; otherwise when it started (unix seconds). */
+    pendingWithdrawal: { amount: withdrawAmount, initiatedAt: withdrawInitiatedAt },
+    refundNonce,
+  };
+}
+
+/** What the contract has claimed for a receiver in a token, and how much of it was paid out by `settle`. */
+export async function readReceiverTotals(client: ContractReader, receiver: Address, token: Address) {
+  const [totalClaimed, totalSettled] = await client.readContract({
+    address: BATCH_SETTLEMENT_ADDRESS,
+    abi: batchSettlementAbi,
+    functionName: "receivers",
+    args: [receiver, token],
+  });
+  return { totalClaimed, totalSettled };
 }
