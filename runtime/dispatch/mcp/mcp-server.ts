@@ -1,0 +1,61 @@
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+} from "@modelcontextprotocol/sdk/types.js";
+import type { ApiRecord } from "../api-record.ts";
+import { type CallApi, callApiTool, PAYMENT_META } from "./tool-call.ts";
+import { toolFor } from "./tools.ts";
+import { ZodJsonSchemaValidator } from "./zod-schema-validator.ts";
+
+/** What the MCP endpoint needs from the gateway for one request. */
+export interface McpContext {
+  name: string;
+  version: string;
+  origin: string;
+  /** Every active API (the catalog, cached per isolate). */
+  listApis: () => Promise<ApiRecord[]>;
+  callApi: CallApi;
+  maxBodyBytes: number;
+}
+
+const validator = new ZodJsonSchemaValidator();
+
+/**
+ * `POST /mcp`: MCP over Streamable HTTP, stateless (any isolate can answer any request), JSON
+ * responses. The SDK binds one server to one transport and a stateless transport serves one
+ * request, so both are made per request; the tools come from the cached catalog.
+ */
+export async function handleMcpRequest(request: Request, context: McpContext): Promise<Response> {
+  const server = new Server(
+    { name: context.name, version: context.version },
+    {
+      capabilities: { tools: { listChanged: false } },
+      instructions: `Pay-per-call APIs, one tool per API. Calls are paid with x402: an unpaid call returns isError with the PaymentRequired; retry with the signed PaymentPayload in _meta["${PAYMENT_META}"]. Catalog: ${context.origin}/llms.txt`,
+      jsonSchemaValidator: validator,
+    },
+  );
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({
+    tools: (await context.listApis()).map((api) => toolFor(api, context.origin)),
+  }));
+  server.setRequestHandler(CallToolRequestSchema, async (call) => {
+    const api = (await context.listApis()).find((candidate) => candidate.slug === call.params.name);
+    if (!api)
+      throw new McpError(
+        ErrorCode.InvalidParams,
+        `no tool named '${call.params.name}'; tools/list lists them`,
+      );
+    const payment = call.params._meta?.[PAYMENT_META];
+    return callApiTool(api, call.params.arguments ?? {}, payment, context.origin, context.callApi);
+  });
+  const transport = new WebStandardStreamableHTTPServerTransport({
+    sessionIdGenerator: undefined,
+    enableJsonResponse: true,
+    maxRequestBodySize: context.maxBodyBytes,
+  });
+  await server.connect(transport);
+  return transport.handleRequest(request);
+}
