@@ -6,6 +6,9 @@ import { auditDiscovery } from "./support/discovery-audit.ts";
 import { makeTempProject, type TempProject } from "./support/temp-project.ts";
 import { startTestStack } from "./support/test-stack.ts";
 
+// biome-ignore lint/suspicious/noExplicitAny: a test walks a JSON document whose shape it asserts.
+type Json = any;
+
 // What an agent or an indexer finds at the origin with no URL given to it beforehand.
 let project: TempProject;
 let stack: LocalStack;
@@ -53,7 +56,7 @@ describe("OpenAPI discovery", () => {
   });
 
   it("describes a data API's query from its columns and a function's from its manifest", async () => {
-    const paths = (await getJson("/openapi.json")).paths as Record<string, Record<string, any>>;
+    const paths = (await getJson("/openapi.json")).paths as Record<string, Record<string, Json>>;
     const cities = paths["/world-cities"]!.get;
     expect(cities["x-payment-info"]).toEqual({ protocols: ["x402"], pricingMode: "fixed", price: "0.001" });
     const names = cities.parameters.map((parameter: { name: string }) => parameter.name);

@@ -3,6 +3,9 @@ import { describe, expect, it } from "vitest";
 import type { ApiRecord } from "../api-record.ts";
 import { type MarketplaceInfo, openApiDocument } from "./openapi.ts";
 
+// biome-ignore lint/suspicious/noExplicitAny: a test walks a JSON document whose shape it asserts.
+type Json = any;
+
 const base: ApiRecord = {
   slug: "wide",
   title: "Wide",
@@ -62,7 +65,7 @@ describe("openApiDocument", () => {
       },
       { ...base, slug: "open-fn", kind: "function", outputSchema: null },
     ];
-    const document = openApiDocument(apis, info) as { paths: Record<string, any> };
+    const document = openApiDocument(apis, info) as { paths: Record<string, Json> };
     const result = await validate(document);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
@@ -85,7 +88,7 @@ describe("openApiDocument", () => {
   });
 
   it("the validator refuses a broken document (the check above can fail)", async () => {
-    const document = openApiDocument([base], info) as { paths: Record<string, any> };
+    const document = openApiDocument([base], info) as { paths: Record<string, Json> };
     document.paths["/wide"].get.parameters[0] = { name: "missing-in" };
     expect((await validate(document)).valid).toBe(false);
   });
