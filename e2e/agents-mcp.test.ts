@@ -1,4 +1,6 @@
+import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { x402Client } from "@x402/core/client";
@@ -7,10 +9,12 @@ import { ExactEvmScheme } from "@x402/evm/exact/client";
 import { type Address, createPublicClient, type Hex, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../local/paths.ts";
 import type { LocalStack } from "../local/stack.ts";
 import { balanceOf, ledgerOf } from "./support/chain.ts";
 import { makeTempProject, type TempProject } from "./support/temp-project.ts";
 import { startTestStack } from "./support/test-stack.ts";
+import { waitFor } from "./support/wait.ts";
 
 // The MCP server at /mcp, driven by the official MCP client, paying on the real local chain
 // through the same gate and payer ledger as HTTP calls.
@@ -160,5 +164,67 @@ describe("MCP over Streamable HTTP at /mcp", () => {
     expect(result.isError).toBe(true);
     expect((result.content[0] as { text: string }).text).toContain("PaymentPayload");
     await expect(mcp.callTool({ name: "no-such-api", arguments: {} })).rejects.toThrow(/no tool named/);
+  });
+});
+
+describe("402claw mcp (stdio, for desktop agents)", () => {
+  it("pays each call within --max-per-call and --budget, refuses beyond them, and reports what it spent", async () => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [join(REPO_ROOT, "bin/402claw.js"), "mcp", "--max-per-call", "$0.001", "--budget", "$0.0025"],
+      env: { ...(process.env as Record<string, string>), CLAW_ROOT: project.root },
+      stderr: "pipe",
+    });
+    let stderr = "";
+    transport.stderr?.on("data", (chunk) => (stderr += String(chunk)));
+    const desktop = new Client({ name: "desktop-agent", version: "1.0.0" });
+    await desktop.connect(transport);
+    try {
+      const { tools } = await desktop.listTools();
+      expect(tools.map((tool) => tool.name).sort()).toEqual(
+        [...stack.devFile.apis.map((api) => api.slug), "spending_report"].sort(),
+      );
+      const start = await balanceOf(stack, payer.address);
+      const use = async (name: string, args: Record<string, unknown> = {}) => {
+        const result = (await desktop.callTool({ name, arguments: args })) as CallToolResult;
+        return { result, text: result.content.map((part) => (part as { text: string }).text).join("\n") };
+      };
+      const spent = async () => start - (await balanceOf(stack, payer.address));
+
+      const cities = await use("world-cities", { filter_name: "Tokyo", fields: "name" });
+      expect(cities.result.isError).toBeFalsy();
+      expect(cities.result.structuredContent).toMatchObject({ data: [{ name: "Tokyo" }] });
+      expect(cities.text).toContain("paid $0.001; spent $0.001 on 1 paid call");
+      expect(await spent()).toBe(1000n);
+
+      const dear = await use("fx-convert", { from: "USD", to: "EUR" });
+      expect(dear.result.isError).toBe(true);
+      expect(dear.text).toContain("not paid: the call costs $0.002, above --max-per-call $0.001");
+
+      const failed = await use("crasher");
+      expect(failed.result.isError).toBe(true);
+      expect(failed.text).toContain("not charged; spent $0.001 on 1 paid call");
+      expect(await spent()).toBe(1000n);
+
+      expect((await use("chemical-elements", { limit: 1 })).result.isError).toBeFalsy();
+      expect((await use("world-cities", { limit: 1 })).result.isError).toBeFalsy();
+      expect(await spent()).toBe(2500n);
+
+      const over = await use("world-cities", { limit: 1 });
+      expect(over.result.isError).toBe(true);
+      expect(over.text).toContain("only $0.00 of the --budget $0.0025 is left");
+      expect(await spent()).toBe(2500n);
+
+      expect((await use("spending_report")).text).toBe(
+        "spent $0.0025 on 3 paid calls; $0.00 of the $0.0025 budget left",
+      );
+    } finally {
+      await desktop.close();
+    }
+    expect(stderr).toContain("serving");
+    await waitFor(
+      async () => stderr.includes("402claw mcp: spent $0.0025 on 3 paid calls"),
+      "the exit summary",
+    );
   });
 });

@@ -92,6 +92,8 @@ export async function runMcp(argv: string[]): Promise<number> {
     server.onclose = () => resolve();
   });
   await server.connect(new StdioServerTransport());
+  // The client closing our stdin ends the session (the SDK's stdio transport does not watch for it).
+  process.stdin.once("end", () => void server.close());
   say(`402claw mcp: serving ${gateway}/mcp over stdio; ${spending.summary()}`);
   await closed;
   await upstream.close();
