@@ -4,8 +4,10 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { x402Client } from "@x402/core/client";
+import { HTTPFacilitatorClient } from "@x402/core/server";
 import type { PaymentPayload, PaymentRequired } from "@x402/core/types";
 import { ExactEvmScheme } from "@x402/evm/exact/client";
+import { withBazaar } from "@x402/extensions/bazaar";
 import { type Address, createPublicClient, type Hex, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -164,6 +166,20 @@ describe("MCP over Streamable HTTP at /mcp", () => {
     expect(result.isError).toBe(true);
     expect((result.content[0] as { text: string }).text).toContain("PaymentPayload");
     await expect(mcp.callTool({ name: "no-such-api", arguments: {} })).rejects.toThrow(/no tool named/);
+  });
+});
+
+describe("the local facilitator's Bazaar listing", () => {
+  it("lists the resources it verified payments for, read with x402's own Bazaar client", async () => {
+    const client = withBazaar(new HTTPFacilitatorClient({ url: stack.facilitatorUrl }));
+    const listing = await client.extensions.bazaar.listResources({ type: "http" });
+    const cities = listing.items.find((item) => item.resource === `${stack.url}/world-cities`);
+    expect(cities?.accepts[0]).toMatchObject({ scheme: "exact", payTo: payToOf("world-cities") });
+    const fx = listing.items.find((item) => item.resource === `${stack.url}/fx-convert`);
+    expect(JSON.stringify(fx?.extensions)).toContain('"required":["from","to"]');
+    const page = await client.extensions.bazaar.listResources({ limit: 1 });
+    expect(page.items).toHaveLength(1);
+    expect(page.pagination.total).toBe(listing.pagination.total);
   });
 });
 

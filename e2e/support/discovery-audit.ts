@@ -1,4 +1,5 @@
 import { decodePaymentRequiredHeader } from "@x402/core/http";
+import { validateDiscoveryExtension } from "@x402/extensions/bazaar";
 
 /** What an OpenAPI-first indexer following x402scan's convention (docs/DISCOVERY.md) finds at an origin. */
 export interface DiscoveryAudit {
@@ -95,6 +96,9 @@ async function probe(url: string, method: string): Promise<string | undefined> {
     | undefined;
   const input = bazaar?.schema?.properties?.input?.properties ?? {};
   if (!bazaar?.info?.input || !(input.queryParams || input.body)) return "missing input schema";
+  // As a Bazaar catalog does: the declared example must satisfy the declared schema.
+  const valid = validateDiscoveryExtension(bazaar as Parameters<typeof validateDiscoveryExtension>[0]);
+  if (!valid.valid) return `invalid discovery block: ${valid.errors?.join(", ")}`;
   return undefined;
 }
 

@@ -218,10 +218,15 @@ describe("a function's Bazaar block carries its input schema (indexers count it 
     ...dataApi,
     kind: "function",
     outputSchema: null,
-    example: "?from=USD&to=EUR",
+    example: "?from=USD&to=EUR&amount=100&rounded=true",
     inputSchema: {
       type: "object",
-      properties: { from: { type: "string" }, to: { type: "string" }, amount: { type: "number" } },
+      properties: {
+        from: { type: "string" },
+        to: { type: "string" },
+        amount: { type: "number" },
+        rounded: { type: "boolean" },
+      },
       required: ["from", "to"],
     },
     responseSchema: { type: "object", properties: { converted: { type: "number" } } },
@@ -235,7 +240,8 @@ describe("a function's Bazaar block carries its input schema (indexers count it 
   it("declares the manifest's input as query parameters for a GET function", () => {
     const block = blockOf(converter);
     expectValidBazaar(block as unknown as Bazaar);
-    expect(block.info.input.queryParams).toEqual({ from: "USD", to: "EUR" });
+    // The example query is typed as the schema says, or x402's validator (and indexers) refuse it.
+    expect(block.info.input.queryParams).toEqual({ from: "USD", to: "EUR", amount: 100, rounded: true });
     expect(block.schema.properties.input.properties.queryParams).toMatchObject({
       properties: converter.inputSchema!.properties,
       required: ["from", "to"],
