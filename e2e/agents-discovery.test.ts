@@ -78,7 +78,9 @@ describe("OpenAPI discovery", () => {
 
 describe("/.well-known/x402, llms.txt, favicon", () => {
   it("lists every API's URL in /.well-known/x402", async () => {
-    const document = await getJson("/.well-known/x402");
+    const response = await fetch(`${stack.url}/.well-known/x402`);
+    expect(response.headers.get("access-control-allow-origin")).toBe("*");
+    const document = (await response.json()) as { version: number; resources: string[] };
     expect(document.version).toBe(1);
     for (const slug of slugs()) expect(document.resources).toContain(`${stack.url}/${slug}`);
   });

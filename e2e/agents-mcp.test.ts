@@ -169,6 +169,49 @@ describe("MCP over Streamable HTTP at /mcp", () => {
   });
 });
 
+describe("/mcp with bad input", () => {
+  const post = (body: string, headers: Record<string, string> = {}) =>
+    fetch(`${stack.url}/mcp`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        ...headers,
+      },
+      body,
+    });
+
+  it("answers malformed JSON-RPC with a 4xx, and GET with 405", async () => {
+    const broken = await post("{not json");
+    expect(broken.status).toBeGreaterThanOrEqual(400);
+    expect(broken.status).toBeLessThan(500);
+    expect(await broken.json()).toMatchObject({ jsonrpc: "2.0", error: { code: -32700 } });
+    const get = await fetch(`${stack.url}/mcp`);
+    expect(get.status).toBe(405);
+    expect(get.headers.get("allow")).toBe("POST");
+    await get.arrayBuffer();
+  });
+
+  it("refuses a body over the gateway's body limit without reading it all", async () => {
+    const huge = await post(
+      JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping", params: { x: "x".repeat(2 * 1024 * 1024) } }),
+    );
+    expect(huge.status).toBe(413);
+    await huge.arrayBuffer();
+  });
+
+  it("never lets a browser render a tool result (creator output) as the marketplace's page", async () => {
+    const response = await post(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list", params: {} }), {
+      "mcp-protocol-version": "2025-06-18",
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("application/json");
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("content-security-policy")).toBe("sandbox");
+    await response.arrayBuffer();
+  });
+});
+
 describe("the local facilitator's Bazaar listing", () => {
   it("lists the resources it verified payments for, read with x402's own Bazaar client", async () => {
     const client = withBazaar(new HTTPFacilitatorClient({ url: stack.facilitatorUrl }));

@@ -56,9 +56,9 @@ export function createDispatchApp(): Hono<{ Bindings: DispatchEnv }> {
 
   // Agents: OpenAPI, /.well-known/x402, llms.txt, the favicon; and the MCP server of paid tools.
   app.route("/", discoveryRoutes());
-  app.post("/mcp", (c) => {
+  app.post("/mcp", async (c) => {
     const settings = dispatchSettings(c.env);
-    return handleMcpRequest(c.req.raw, {
+    const response = await handleMcpRequest(c.req.raw, {
       name: settings.marketplaceName,
       version: "1.0.0",
       origin: settings.publicOrigin,
@@ -67,6 +67,11 @@ export function createDispatchApp(): Hono<{ Bindings: DispatchEnv }> {
       callApi: (request) => Promise.resolve(app.fetch(request, c.env, c.executionCtx)),
       maxBodyBytes: settings.maxBodyBytes,
     });
+    // Tool results embed creator output on the marketplace's origin: never let a browser render it.
+    const headers = new Headers(response.headers);
+    headers.set("x-content-type-options", "nosniff");
+    headers.set("content-security-policy", "sandbox");
+    return new Response(response.body, { status: response.status, headers });
   });
   // Stateless server: no SSE stream to resume and no session to end.
   app.on(["GET", "DELETE"], "/mcp", () => {

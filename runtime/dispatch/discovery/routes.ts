@@ -40,9 +40,7 @@ export function discoveryRoutes(): Hono<Env> {
     const body = cached(apis, "openapi", () =>
       JSON.stringify(openApiDocument(apis, marketplaceInfo(settings))),
     );
-    return new Response(body, {
-      headers: { "content-type": "application/json", "cache-control": CACHE_CONTROL },
-    });
+    return publicDocument(body, "application/json");
   };
   app.get("/openapi.json", openApi);
   app.get("/.well-known/openapi.json", openApi);
@@ -51,20 +49,23 @@ export function discoveryRoutes(): Hono<Env> {
     const body = cached(apis, "x402", () =>
       JSON.stringify(wellKnownX402(apis, dispatchSettings(c.env).publicOrigin)),
     );
-    return new Response(body, {
-      headers: { "content-type": "application/json", "cache-control": CACHE_CONTROL },
-    });
+    return publicDocument(body, "application/json");
   });
   app.get("/llms.txt", async (c) => {
     const apis = await listApis(c.env);
     const body = cached(apis, "llms", () => llmsTxt(apis, marketplaceInfo(dispatchSettings(c.env))));
-    return new Response(body, {
-      headers: { "content-type": "text/markdown; charset=utf-8", "cache-control": CACHE_CONTROL },
-    });
+    return publicDocument(body, "text/markdown; charset=utf-8");
   });
   app.get("/favicon.svg", () => new Response(FAVICON_SVG, { headers: iconHeaders("image/svg+xml") }));
   app.get("/favicon.ico", () => new Response(ICO, { headers: iconHeaders("image/x-icon") }));
   return app;
+}
+
+/** Public documents without credentials: any origin may read them (browser-based agents, validators). */
+function publicDocument(body: string, type: string): Response {
+  return new Response(body, {
+    headers: { "content-type": type, "cache-control": CACHE_CONTROL, "access-control-allow-origin": "*" },
+  });
 }
 
 function iconHeaders(type: string): HeadersInit {
