@@ -145,6 +145,16 @@ describe("MCP over Streamable HTTP at /mcp", () => {
     expect(result._meta?.["x402/payment-response"]).toMatchObject({ success: true });
   });
 
+  it("refuses arguments that break a function's declared input before any quote", async () => {
+    const result = await call("fx-convert", { from: "USD", amount: "lots" });
+    expect(result.isError).toBe(true);
+    expect(result.structuredContent).toBeUndefined();
+    const text = (result.content[0] as { text: string }).text;
+    expect(text).toContain("invalid arguments for fx-convert (nothing was charged)");
+    expect(text).toMatch(/to/);
+    expect(text).toMatch(/amount/);
+  });
+
   it("does not charge a failed tool call; the ledger records it as failed", async () => {
     const before = await balanceOf(stack, payer.address);
     const payment = await x402().createPaymentPayload(await paymentRequired("crasher", {}));

@@ -25,6 +25,22 @@ export interface McpContext {
 const validator = new ZodJsonSchemaValidator();
 
 /**
+ * A function's declared input is its contract: arguments that break it are refused before any
+ * quote or signature (a data API's query is checked by the API itself, with a 400 naming it).
+ */
+function argumentProblem(api: ApiRecord, args: Record<string, unknown>): string | undefined {
+  if (api.kind !== "function" || !api.inputSchema) return undefined;
+  let check: ReturnType<typeof validator.getValidator>;
+  try {
+    check = validator.getValidator(api.inputSchema);
+  } catch {
+    return undefined; // checked at build (core/manifest/io-schema.ts); if not, the function validates
+  }
+  const result = check(args);
+  return result.valid ? undefined : result.errorMessage;
+}
+
+/**
  * `POST /mcp`: MCP over Streamable HTTP, stateless (any isolate can answer any request), JSON
  * responses. The SDK binds one server to one transport and a stateless transport serves one
  * request, so both are made per request; the tools come from the cached catalog.
@@ -48,8 +64,18 @@ export async function handleMcpRequest(request: Request, context: McpContext): P
         ErrorCode.InvalidParams,
         `no tool named '${call.params.name}'; tools/list lists them`,
       );
+    const args = call.params.arguments ?? {};
+    const problem = argumentProblem(api, args);
+    if (problem) {
+      return {
+        isError: true,
+        content: [
+          { type: "text", text: `invalid arguments for ${api.slug} (nothing was charged): ${problem}` },
+        ],
+      };
+    }
     const payment = call.params._meta?.[PAYMENT_META];
-    return callApiTool(api, call.params.arguments ?? {}, payment, context.origin, context.callApi);
+    return callApiTool(api, args, payment, context.origin, context.callApi);
   });
   const transport = new WebStandardStreamableHTTPServerTransport({
     sessionIdGenerator: undefined,

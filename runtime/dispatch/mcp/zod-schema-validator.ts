@@ -11,6 +11,7 @@ import { z } from "zod";
  * Schema without code generation (its JIT switches itself off where eval is refused).
  */
 export class ZodJsonSchemaValidator implements jsonSchemaValidator {
+  /** Keyed by the schema object: the catalog's records (and so their schemas) live while cached. */
   private readonly cache = new WeakMap<object, z.ZodType>();
 
   getValidator<T>(schema: JsonSchemaType): JsonSchemaValidator<T> {
