@@ -120,7 +120,13 @@ function payingProxy(upstream: Client, spending: SpendingBudget, payer: x402Clie
     },
   );
   server.setRequestHandler(ListToolsRequestSchema, async () => {
-    const { tools } = await upstream.listTools();
+    const tools: Tool[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await upstream.listTools(cursor ? { cursor } : {});
+      tools.push(...page.tools);
+      cursor = page.nextCursor;
+    } while (cursor);
     return { tools: [...tools, spendingTool(spending)] };
   });
   server.setRequestHandler(CallToolRequestSchema, async (call) => {

@@ -23,6 +23,14 @@ export interface McpContext {
 }
 
 const validator = new ZodJsonSchemaValidator();
+/** tools/list pages (MCP cursors): a large marketplace's tool list stays a bounded answer. */
+export const TOOLS_PER_PAGE = 100;
+
+function pageStart(cursor: string | undefined): number {
+  if (cursor === undefined) return 0;
+  if (!/^\d{1,9}$/.test(cursor)) throw new McpError(ErrorCode.InvalidParams, `invalid cursor '${cursor}'`);
+  return Number(cursor);
+}
 
 /**
  * A function's declared input is its contract: arguments that break it are refused before any
@@ -54,9 +62,13 @@ export async function handleMcpRequest(request: Request, context: McpContext): P
       jsonSchemaValidator: validator,
     },
   );
-  server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: (await context.listApis()).map((api) => toolFor(api, context.origin)),
-  }));
+  server.setRequestHandler(ListToolsRequestSchema, async (list) => {
+    const apis = await context.listApis();
+    const start = pageStart(list.params?.cursor);
+    const page = apis.slice(start, start + TOOLS_PER_PAGE);
+    const next = start + TOOLS_PER_PAGE < apis.length ? { nextCursor: String(start + TOOLS_PER_PAGE) } : {};
+    return { tools: page.map((api) => toolFor(api, context.origin)), ...next };
+  });
   server.setRequestHandler(CallToolRequestSchema, async (call) => {
     const api = (await context.listApis()).find((candidate) => candidate.slug === call.params.name);
     if (!api)
