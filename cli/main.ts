@@ -20,6 +20,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "call a paid API, paying with x402",
     load: async () => (await import("./commands/call.ts")).runCall,
   },
+  mcp: {
+    summary: "MCP server (stdio) of the marketplace's tools, paid within a budget",
+    load: async () => (await import("./commands/mcp.ts")).runMcp,
+  },
   ledger: {
     summary: "per-API payment totals, checked against the chain",
     load: async () => (await import("./commands/ledger.ts")).runLedger,

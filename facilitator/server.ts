@@ -8,6 +8,7 @@ import { bodyLimit } from "hono/body-limit";
 import { errorResponse, errorToResponse, HttpError } from "../runtime/shared/http-error.ts";
 import { type BatchFacilitatorRequest, parseBatchRequest } from "./batch-request-body.ts";
 import { type FacilitatorConfig, type FacilitatorConfigInput, parseFacilitatorConfig } from "./config.ts";
+import { DiscoveryCatalog, discoveryRoutes } from "./discovery-resources.ts";
 import { createEvmNetwork, type EvmNetwork } from "./evm-network.ts";
 import { type FacilitatorRequest, parseFacilitatorRequest } from "./request-body.ts";
 import { isTransportError, RpcUnavailableError } from "./rpc-errors.ts";
@@ -40,6 +41,7 @@ export function createFacilitatorApp(input: FacilitatorConfigInput | Facilitator
   }
   const settleOnce = createSettleOnce(facilitator, config.maxRecordedSettlements);
   const settleBatch = createSettleBatch(facilitator, config.maxRecordedSettlements);
+  const discovered = new DiscoveryCatalog();
 
   const app = new Hono();
   const limit = (maxSize: number) =>
@@ -59,6 +61,7 @@ export function createFacilitatorApp(input: FacilitatorConfigInput | Facilitator
     const { request, network } = await readRequest(c, networks);
     try {
       const result = await facilitator.verify(request.paymentPayload, request.paymentRequirements);
+      if (result.isValid) discovered.record(request.paymentPayload, request.paymentRequirements);
       // A verify that failed because the node is down must not read as "the payment is bad".
       if (!result.isValid && (await network.probe()) === undefined) {
         throw new RpcUnavailableError(network.network, network.rpcUrl, result.invalidMessage ?? "no answer");
@@ -83,6 +86,8 @@ export function createFacilitatorApp(input: FacilitatorConfigInput | Facilitator
       throw failure(error, network);
     }
   });
+
+  app.route("/", discoveryRoutes(discovered));
 
   app.get("/health", async (c) => {
     const checks = await Promise.all(

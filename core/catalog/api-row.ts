@@ -35,15 +35,16 @@ export function registerApiStatements(
     {
       sql: `INSERT INTO apis (slug, title, description, kind, owner, price_usd, price_atomic, pay_to, worker_name,
               settle_mode, limits_json, egress_json, tags_json, example, output_schema_json, content_hash, status,
-              created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)
+              created_at, updated_at, http_method, input_schema_json, response_schema_json)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?)
             ON CONFLICT (slug) DO UPDATE SET title = excluded.title, description = excluded.description,
               kind = excluded.kind, owner = excluded.owner, price_usd = excluded.price_usd,
               price_atomic = excluded.price_atomic, pay_to = excluded.pay_to, worker_name = excluded.worker_name,
               settle_mode = excluded.settle_mode, limits_json = excluded.limits_json,
               egress_json = excluded.egress_json, tags_json = excluded.tags_json, example = excluded.example,
               output_schema_json = excluded.output_schema_json, content_hash = excluded.content_hash,
-              status = 'active', updated_at = excluded.updated_at`,
+              status = 'active', updated_at = excluded.updated_at, http_method = excluded.http_method,
+              input_schema_json = excluded.input_schema_json, response_schema_json = excluded.response_schema_json`,
       params: [
         m.slug,
         m.title,
@@ -63,6 +64,9 @@ export function registerApiStatements(
         built.contentHash,
         nowSeconds,
         nowSeconds,
+        m.method ?? "GET",
+        m.input === undefined ? null : JSON.stringify(m.input),
+        m.output === undefined ? null : JSON.stringify(m.output),
       ],
     },
     // A price history row only when price or payTo actually changed, so quotes stay honourable.

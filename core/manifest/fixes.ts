@@ -14,6 +14,11 @@ export const FIELD_FIXES: Record<string, string> = {
   limits: "use limits: { cpuMs: 50, ratePerMinute: 600 } with positive integers",
   egress: "list the hostnames the function may call, e.g. egress: [api.example.com]",
   tags: "use a list of short lowercase words, e.g. tags: [geo, reference]",
+  method: "use method: GET (input as query parameters, the default) or method: POST (input as a JSON body)",
+  input:
+    "describe the arguments as a JSON Schema object, e.g. input: { type: object, properties: { q: { type: string } }, required: [q] }",
+  output:
+    "describe the response body as a JSON Schema, e.g. output: { type: object, properties: { total: { type: number } } }",
   example: 'give a path and query relative to the API, e.g. example: "?limit=5"',
 };
 

@@ -121,3 +121,58 @@ describe("manifest schema: bad manifests name file, field, problem and fix", () 
     expect(messages(load({ ...GOOD, title: "[unclosed" }))[0]).toMatch(/is not valid YAML at line \d+/);
   });
 });
+
+describe("manifest input and output (JSON Schema, functions only)", () => {
+  const fn = (fields: Record<string, string>) =>
+    load({ ...GOOD, kind: "function", source: "h.ts", ...fields }, "my-api", { "h.ts": "" });
+
+  it("accepts a GET function with scalar inputs and an output schema", () => {
+    const result = fn({
+      input: "{ type: object, properties: { q: { type: string }, n: { type: integer } }, required: [q] }",
+      output: "{ type: object, properties: { total: { type: number } } }",
+    });
+    if (Array.isArray(result)) throw new Error(result.map((e) => e.message).join("\n"));
+    expect(result.manifest.input).toMatchObject({ required: ["q"] });
+  });
+
+  it("accepts nested inputs for a POST function (a JSON body)", () => {
+    const result = fn({
+      method: "POST",
+      input: "{ type: object, properties: { items: { type: array, items: { type: string } } } }",
+    });
+    expect(Array.isArray(result)).toBe(false);
+  });
+
+  it.each([
+    [{ input: "{ type: string }" }, "input", "must be a JSON Schema of an object"],
+    [{ input: "{ type: object, properties: { q: { type: strng } } }" }, "input", "not a valid JSON Schema"],
+    [
+      { input: "{ type: object, properties: { tags: { type: array } } }" },
+      "input",
+      "properties tags are not string",
+    ],
+    [{ output: "[1, 2]" }, "output", "must be a JSON Schema"],
+    [{ method: "PUT" }, "method", 'must be one of "GET", "POST"'],
+    [
+      {
+        input: `{ type: object, properties: { ${Array.from({ length: 200 }, (_, i) => `a${i}: { type: string }`).join(", ")} } }`,
+      },
+      "input",
+      "over 2048",
+    ],
+  ])("%o → %s", (override, field, problem) => {
+    const [message] = messages(fn(override));
+    expect(message).toContain(`${field}:`);
+    expect(message).toContain(problem);
+    expect(message).toContain("Fix:");
+  });
+
+  it("refuses input and output on a data API (they come from its columns)", () => {
+    const [message] = messages(load({ ...GOOD, input: "{ type: object, properties: {} }" }));
+    expect(message).toContain("input: is only for function APIs");
+  });
+
+  it("reserves the agents' paths as slugs", () => {
+    expect(messages(load({ ...GOOD, slug: "mcp" }, "mcp"))[0]).toContain("reserved");
+  });
+});

@@ -2,6 +2,7 @@ import { getAddress, isAddress } from "viem";
 import { z } from "zod";
 import { isDeniedHostname } from "../../runtime/outbound/egress-policy.ts";
 import { parseUsdPrice } from "../price.ts";
+import { inputSchemaField, nonScalarProperties, outputSchemaField } from "./io-schema.ts";
 
 /** Slugs become the first path segment and the worker name: lowercase, url-safe, no edge dashes. */
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/;
@@ -14,6 +15,11 @@ export const RESERVED_SLUGS = [
   "api",
   "well-known",
   "creators",
+  // Agents' discovery surfaces (dotted names like openapi.json can never be slugs anyway).
+  "mcp",
+  "openapi",
+  "llms",
+  "favicon",
 ] as const;
 export const MAX_PRICE_ATOMIC = 1_000_000_000n; // $1000: a guard against a misplaced decimal point.
 
@@ -97,8 +103,32 @@ export const apiManifestSchema = z
       .max(300)
       .regex(/^[/?]/, { message: "must start with / or ? (a path and query relative to the API)" })
       .optional(),
+    // How callers send a function's input: GET (query parameters, the default) or POST (a JSON body).
+    method: z.enum(["GET", "POST"]).optional(),
+    input: inputSchemaField.optional(),
+    output: outputSchemaField.optional(),
   })
   .superRefine((manifest, ctx) => {
+    if (manifest.kind === "data") {
+      for (const field of ["method", "input", "output"] as const) {
+        if (manifest[field] !== undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: [field],
+            message: "is only for function APIs; a data API's input and output come from its columns",
+          });
+        }
+      }
+    }
+    const scalarOnly = manifest.kind === "function" && (manifest.method ?? "GET") === "GET";
+    const nested = scalarOnly ? nonScalarProperties(manifest.input) : [];
+    if (nested.length) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["input"],
+        message: `properties ${nested.join(", ")} are not string, number, integer or boolean, which a GET query string cannot carry`,
+      });
+    }
     if (manifest.kind === "data" && manifest.egress?.length) {
       ctx.addIssue({
         code: "custom",

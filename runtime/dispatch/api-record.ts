@@ -16,6 +16,12 @@ export interface ApiRecord {
   tags: string[];
   example: string | null;
   outputSchema: unknown;
+  /** How a function's input is sent: query parameters (GET) or a JSON body (POST). Data APIs: GET. */
+  method: "GET" | "POST";
+  /** A function's declared input (JSON Schema of an object), from api.yaml; null when undeclared. */
+  inputSchema: Record<string, unknown> | null;
+  /** A function's declared response body (JSON Schema), from api.yaml; null when undeclared. */
+  responseSchema: Record<string, unknown> | null;
   status: "active" | "retired";
   /** The platform's share of this API's split, in basis points (the creator gets the rest). */
   platformFeeBps: number;
@@ -25,7 +31,8 @@ export interface ApiRecord {
 
 /** Columns selected for an ApiRecord; kept next to the decoder so they cannot drift apart. */
 export const API_COLUMNS = `slug, title, description, kind, owner, price_usd, price_atomic, pay_to, worker_name,
-  settle_mode, limits_json, egress_json, tags_json, example, output_schema_json, status, platform_fee_bps`;
+  settle_mode, limits_json, egress_json, tags_json, example, output_schema_json, status, platform_fee_bps,
+  http_method, input_schema_json, response_schema_json`;
 
 /** Decodes a D1 row selected with API_COLUMNS. */
 export function decodeApiRow(row: Record<string, unknown>): ApiRecord {
@@ -45,6 +52,9 @@ export function decodeApiRow(row: Record<string, unknown>): ApiRecord {
     tags: JSON.parse(String(row.tags_json ?? "[]")),
     example: row.example == null ? null : String(row.example),
     outputSchema: row.output_schema_json == null ? null : JSON.parse(String(row.output_schema_json)),
+    method: row.http_method === "POST" ? "POST" : "GET",
+    inputSchema: row.input_schema_json == null ? null : JSON.parse(String(row.input_schema_json)),
+    responseSchema: row.response_schema_json == null ? null : JSON.parse(String(row.response_schema_json)),
     status: row.status === "retired" ? "retired" : "active",
     platformFeeBps: Number(row.platform_fee_bps ?? 0),
     earlierPrices: [],

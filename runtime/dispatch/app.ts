@@ -8,7 +8,10 @@ import { listApis } from "./api-registry.ts";
 import { catalogEntries, wantsJson } from "./catalog.ts";
 import { renderCatalogPage } from "./catalog-page.ts";
 import { creatorRoutes } from "./creators/routes.ts";
+import { isEmptySearch, parseCatalogSearch, searchCatalog } from "./discovery/catalog-search.ts";
+import { discoveryRoutes } from "./discovery/routes.ts";
 import type { DispatchEnv } from "./env.ts";
+import { handleMcpRequest } from "./mcp/mcp-server.ts";
 import { dispatchSettings } from "./settings.ts";
 
 /** The gateway: catalog, health, and every `/<slug>/...` call. */
@@ -27,7 +30,9 @@ export function createDispatchApp(): Hono<{ Bindings: DispatchEnv }> {
     const settings = dispatchSettings(c.env);
     // Links are built on the configured origin, never on the request's Host header.
     const origin = settings.publicOrigin;
-    const entries = catalogEntries(await listApis(c.env), origin);
+    const search = parseCatalogSearch(new URL(c.req.url).searchParams);
+    const all = catalogEntries(await listApis(c.env), origin);
+    const entries = isEmptySearch(search) ? all : searchCatalog(all, search);
     if (wantsJson(c.req.raw)) {
       const payment = {
         network: settings.network,
@@ -47,6 +52,36 @@ export function createDispatchApp(): Hono<{ Bindings: DispatchEnv }> {
   app.get("/admin/ledger", async (c) => {
     if (!isAdmin(c.req.raw, c.env)) throw notFound();
     return c.json({ lines: await ledgerReport(c.env) });
+  });
+
+  // Agents: OpenAPI, /.well-known/x402, llms.txt, the favicon; and the MCP server of paid tools.
+  app.route("/", discoveryRoutes());
+  app.post("/mcp", async (c) => {
+    const settings = dispatchSettings(c.env);
+    const response = await handleMcpRequest(c.req.raw, {
+      name: settings.marketplaceName,
+      version: "1.0.0",
+      origin: settings.publicOrigin,
+      listApis: () => listApis(c.env),
+      // A tool call is an HTTP call to the API through this same app: same gate, ledger and money rules.
+      callApi: (request) => Promise.resolve(app.fetch(request, c.env, c.executionCtx)),
+      maxBodyBytes: settings.maxBodyBytes,
+    });
+    // Tool results embed creator output on the marketplace's origin: never let a browser render it.
+    const headers = new Headers(response.headers);
+    headers.set("x-content-type-options", "nosniff");
+    headers.set("content-security-policy", "sandbox");
+    return new Response(response.body, { status: response.status, headers });
+  });
+  // Stateless server: no SSE stream to resume and no session to end.
+  app.on(["GET", "DELETE"], "/mcp", () => {
+    throw new HttpError(
+      405,
+      "method_not_allowed",
+      "this MCP server is stateless: POST JSON-RPC messages to /mcp",
+      {},
+      { allow: "POST" },
+    );
   });
 
   // Creator sign-in and private stats; "creators" is a reserved slug, so no API can shadow it.

@@ -37,4 +37,8 @@ export interface DispatchEnv {
   RPC_URL?: string;
   X402_MAX_TIMEOUT_SECONDS?: string;
   FACILITATOR_TIMEOUT_MS?: string;
+  /** The marketplace's name in discovery documents (default "402claw marketplace"). */
+  MARKETPLACE_NAME?: string;
+  /** The operator's contact (email or URL) for /openapi.json's info.contact. */
+  CONTACT?: string;
 }

@@ -30,6 +30,10 @@ export interface DispatchSettings {
   adminToken?: string;
   authSecret?: string;
   rpcUrl?: string;
+  /** The marketplace's name in discovery documents (/openapi.json, /llms.txt, MCP). */
+  marketplaceName: string;
+  /** Who runs it: an email address or a URL, shown as the OpenAPI `info.contact`. */
+  contact?: string;
 }
 
 /** Unset and empty are the same thing for a plain-text setting. */
@@ -83,6 +87,8 @@ const schema = z
     ADMIN_TOKEN: optional(z.string()),
     AUTH_SECRET: optional(z.string()),
     RPC_URL: optional(httpUrl),
+    MARKETPLACE_NAME: withDefault(z.string().max(80, "must be at most 80 characters"), "402claw marketplace"),
+    CONTACT: optional(z.union([z.email(), httpUrl], { error: "must be an email address or an http(s) URL" })),
   })
   .refine((env) => env[BINDINGS.dispatcher] !== undefined || env[BINDINGS.localNamespace] !== undefined, {
     path: [BINDINGS.dispatcher],
@@ -127,6 +133,8 @@ function parseSettings(env: DispatchEnv): DispatchSettings | HttpError {
     ...(value.ADMIN_TOKEN ? { adminToken: value.ADMIN_TOKEN } : {}),
     ...(value.AUTH_SECRET ? { authSecret: value.AUTH_SECRET } : {}),
     ...(value.RPC_URL ? { rpcUrl: value.RPC_URL } : {}),
+    marketplaceName: value.MARKETPLACE_NAME,
+    ...(value.CONTACT ? { contact: value.CONTACT } : {}),
   };
 }
 

@@ -38,9 +38,20 @@ interface DataShape {
 
 type Discovery = ReturnType<typeof declareDiscoveryExtension>;
 
+/**
+ * What a function without a declared `input` accepts: any query parameters (its example shows
+ * which). Declared, so indexers still count it as invocable (x402scan skips blocks without one).
+ */
+export const OPEN_FUNCTION_INPUT = {
+  type: "object",
+  additionalProperties: { type: "string" },
+  description: "query parameters; see the API's example",
+} as const;
+
 /** The API's Bazaar discovery extension, within DISCOVERY_BUDGET_BYTES. */
 export function discoveryFor(api: ApiRecord): Discovery {
   const input = exampleInput(api);
+  if (api.kind === "function") return functionDiscovery(api, input);
   const shape = api.outputSchema as DataShape | null;
   const columns = api.kind === "data" && shape?.sample && Array.isArray(shape.columns) ? shape.columns : [];
   if (columns.length === 0 || !shape?.sample) return fitted(declareDiscoveryExtension({ input }));
@@ -64,6 +75,47 @@ export function discoveryFor(api: ApiRecord): Discovery {
     else high = middle - 1;
   }
   return fitted(withColumns(low));
+}
+
+/**
+ * A function's block: its declared input schema (bounded at build so it always fits) as query
+ * parameters or a JSON body, and its declared output schema while that fits too.
+ */
+function functionDiscovery(api: ApiRecord, query: Record<string, string>): Discovery {
+  const inputSchema = api.inputSchema ?? OPEN_FUNCTION_INPUT;
+  const input = typedExample(query, api.inputSchema);
+  const declare = (withOutput: boolean) => {
+    const output = withOutput && api.responseSchema ? { output: { schema: api.responseSchema } } : {};
+    return api.method === "POST"
+      ? declareDiscoveryExtension({ input: {}, inputSchema, bodyType: "json", ...output })
+      : declareDiscoveryExtension({ input, inputSchema, ...output });
+  };
+  const full = declare(true);
+  if (fits(full)) return full;
+  const withoutOutput = declare(false);
+  return fits(withoutOutput) ? withoutOutput : fitted(declareDiscoveryExtension({ input: {}, inputSchema }));
+}
+
+/**
+ * The example's query values as the declared types (x402 validates the example against the schema):
+ * "100" becomes 100 for a number; a value that does not read as its type is left out.
+ */
+function typedExample(query: Record<string, string>, schema: Record<string, unknown> | null) {
+  const properties = (schema?.properties ?? {}) as Record<string, { type?: unknown }>;
+  const typed: Record<string, string | number | boolean> = {};
+  for (const [name, text] of Object.entries(query)) {
+    const type = properties[name]?.type;
+    if (type === "number" || type === "integer") {
+      const value = Number(text);
+      if (text.trim() !== "" && Number.isFinite(value) && (type === "number" || Number.isInteger(value)))
+        typed[name] = value;
+    } else if (type === "boolean") {
+      if (text === "true" || text === "false") typed[name] = text === "true";
+    } else {
+      typed[name] = text;
+    }
+  }
+  return typed;
 }
 
 /** Byte size of a value's JSON in UTF-8, as it is sent (before base64). */

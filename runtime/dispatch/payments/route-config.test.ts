@@ -2,7 +2,7 @@ import { encodePaymentRequiredHeader } from "@x402/core/http";
 import { validateDiscoveryExtension, validateDiscoveryExtensionSpec } from "@x402/extensions/bazaar";
 import { describe, expect, it } from "vitest";
 import type { ApiRecord } from "../api-record.ts";
-import { DISCOVERY_BUDGET_BYTES, jsonBytes } from "./discovery-block.ts";
+import { DISCOVERY_BUDGET_BYTES, jsonBytes, OPEN_FUNCTION_INPUT } from "./discovery-block.ts";
 import type { PaymentConfig } from "./payment-config.ts";
 import { routeConfigFor } from "./route-config.ts";
 
@@ -40,6 +40,11 @@ const dataApi: ApiRecord = {
     sample: { name: "Tokyo", population: 13960000 },
   },
   status: "active",
+  method: "GET",
+  inputSchema: null,
+  responseSchema: null,
+  platformFeeBps: 0,
+  earlierPrices: [],
 };
 
 type Bazaar = Parameters<typeof validateDiscoveryExtension>[0];
@@ -205,5 +210,67 @@ describe("the 402 stays readable for any API (hostile creator data)", () => {
     );
     expect(route.description!.length).toBeLessThanOrEqual(300);
     expect(route.description!.endsWith("…")).toBe(true);
+  });
+});
+
+describe("a function's Bazaar block carries its input schema (indexers count it as invocable)", () => {
+  const converter: ApiRecord = {
+    ...dataApi,
+    kind: "function",
+    outputSchema: null,
+    example: "?from=USD&to=EUR&amount=100&rounded=true",
+    inputSchema: {
+      type: "object",
+      properties: {
+        from: { type: "string" },
+        to: { type: "string" },
+        amount: { type: "number" },
+        rounded: { type: "boolean" },
+      },
+      required: ["from", "to"],
+    },
+    responseSchema: { type: "object", properties: { converted: { type: "number" } } },
+  };
+  type Block = {
+    info: { input: Record<string, unknown> };
+    schema: { properties: { input: { properties: Record<string, unknown> } } };
+  };
+  const blockOf = (api: ApiRecord) => routeConfigFor(api, config, "http://x/fx").extensions?.bazaar as Block;
+
+  it("declares the manifest's input as query parameters for a GET function", () => {
+    const block = blockOf(converter);
+    expectValidBazaar(block as unknown as Bazaar);
+    // The example query is typed as the schema says, or x402's validator (and indexers) refuse it.
+    expect(block.info.input.queryParams).toEqual({ from: "USD", to: "EUR", amount: 100, rounded: true });
+    expect(block.schema.properties.input.properties.queryParams).toMatchObject({
+      properties: converter.inputSchema!.properties,
+      required: ["from", "to"],
+    });
+  });
+
+  it("declares a JSON body for a POST function", () => {
+    const block = blockOf({ ...converter, method: "POST" });
+    expect(block.info.input).toMatchObject({ bodyType: "json" });
+    expect(block.schema.properties.input.properties.body).toMatchObject(converter.inputSchema!);
+  });
+
+  it("declares open query parameters for a function without an input schema", () => {
+    const block = blockOf({ ...converter, inputSchema: null, responseSchema: null });
+    expectValidBazaar(block as unknown as Bazaar);
+    expect(block.schema.properties.input.properties.queryParams).toMatchObject({
+      additionalProperties: OPEN_FUNCTION_INPUT.additionalProperties,
+    });
+  });
+
+  it("keeps the header under 8 KB with the largest input schema a manifest may declare", () => {
+    const properties = Object.fromEntries(
+      Array.from({ length: 60 }, (_, i) => [`argument_${i}`, { type: "string" }]),
+    );
+    const big = { ...converter, inputSchema: { type: "object", properties }, title: "T".repeat(80) };
+    expect(jsonBytes(big.inputSchema)).toBeLessThanOrEqual(2048);
+    const header = headerFor(big);
+    expect(header.length).toBeLessThan(8 * 1024);
+    expect(jsonBytes(blockOf(big))).toBeLessThanOrEqual(DISCOVERY_BUDGET_BYTES);
+    expect(blockOf(big).schema.properties.input.properties.queryParams).toMatchObject({ properties });
   });
 });
