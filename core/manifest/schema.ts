@@ -14,6 +14,8 @@ export const RESERVED_SLUGS = [
   "api",
   "well-known",
   "creators",
+  "dashboard",
+  "assets",
 ] as const;
 export const MAX_PRICE_ATOMIC = 1_000_000_000n; // $1000: a guard against a misplaced decimal point.
 
