@@ -2,6 +2,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { type Address, createPublicClient, erc20Abi, type Hex, http, parseEventLogs } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { devAccount } from "../../chain/accounts.ts";
 import { formatUsd } from "../../core/price.ts";
 import type { LocalStack } from "../../local/stack.ts";
 import { splitRevenue } from "../../runtime/dispatch/creators/stats-summary.ts";
@@ -173,6 +174,11 @@ describe("the creator dashboard", () => {
     await page.getByRole("button", { name: "Sign in with wallet" }).click();
     await page.locator("#creator").waitFor({ state: "visible" });
     expect(wallet.requests).toContain("personal_sign");
+    // The session lives in the page's memory only: no cookie, nothing in storage for others to read.
+    expect(await context.cookies()).toEqual([]);
+    expect(
+      await page.evaluate(() => [document.cookie, localStorage.length, sessionStorage.length].join("|")),
+    ).toBe("|0|0");
 
     const row = 'table.stats tr[data-slug="world-cities"]';
     const { platformFee, creatorShare } = splitRevenue(
@@ -278,6 +284,16 @@ describe("the platform view", () => {
     await page.getByRole("button", { name: "Reconcile unknown payments" }).click();
     await page.locator(".reconciled", { hasText: "Reconciled 0 payments." }).waitFor();
     await screenshot(page, "platform");
+  });
+
+  it("opens for the platform wallet's own sign-in too", async () => {
+    wallet.use(privateKeyToAccount(devAccount(9).privateKey));
+    expect(wallet.account.address).toBe(fields().platform.wallet);
+    await page.goto(`${stack.url}/dashboard`);
+    await page.getByRole("button", { name: "Sign in with wallet" }).click();
+    await page.locator("#platform").waitFor({ state: "visible" });
+    expect(await page.locator("#creator .who").textContent()).toContain("owns no API");
+    expect(await page.locator('[data-total="paid-calls"]').textContent()).toBe("4");
   });
 
   it("saw no Content-Security-Policy violation and no script error on any page", () => {

@@ -57,7 +57,7 @@ ${cards || `<li class="empty">${empty}</li>`}
 function card(entry: CatalogEntry, calls: number): string {
   return `<li class="card"><article>
   <header><h2><a href="/catalog/${escapeHtml(entry.slug)}">${escapeHtml(entry.title)}</a></h2>
-  <span class="price">${escapeHtml(entry.price)}<span class="unit"> / call</span></span></header>
+  <span class="price">${escapeHtml(entry.price)} / call</span></header>
   <p>${escapeHtml(entry.description)}</p>
   <p class="meta"><code>/${escapeHtml(entry.slug)}</code> · <span class="kind">${entry.kind}</span>${entry.tags
     .map((tag) => ` · <a href="/?tag=${encodeURIComponent(tag.toLowerCase())}">#${escapeHtml(tag)}</a>`)
