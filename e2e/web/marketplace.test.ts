@@ -110,6 +110,7 @@ describe("the marketplace without JavaScript", () => {
 describe("an API page", () => {
   it("opens from the marketplace and shows price, owner, columns, grammar and code", async () => {
     await page.goto(stack.url);
+    await screenshot(page, "marketplace");
     await page.getByRole("link", { name: "World Cities" }).click();
     await page.waitForURL(/\/catalog\/world-cities$/);
     expect(await page.locator("h1").textContent()).toBe("World Cities");
