@@ -59,7 +59,7 @@ function card(entry: CatalogEntry, calls: number): string {
   <header><h2><a href="/catalog/${escapeHtml(entry.slug)}">${escapeHtml(entry.title)}</a></h2>
   <span class="price">${escapeHtml(entry.price)} / call</span></header>
   <p>${escapeHtml(entry.description)}</p>
-  <p class="meta"><code>/${escapeHtml(entry.slug)}</code> · <span class="kind">${entry.kind}</span>${entry.tags
+  <p class="meta"><a href="${escapeHtml(entry.url)}" title="The endpoint (answers 402 with the price)"><code>/${escapeHtml(entry.slug)}</code></a> · <span class="kind">${entry.kind}</span>${entry.tags
     .map((tag) => ` · <a href="/?tag=${encodeURIComponent(tag.toLowerCase())}">#${escapeHtml(tag)}</a>`)
     .join("")} · ${calls} call${calls === 1 ? "" : "s"} this week</p>
 </article></li>`;
