@@ -35,6 +35,9 @@ export async function buildWebAssets(browserDir: string, repoRoot: string): Prom
     target: "es2022",
     outdir: "/assets",
     entryNames: "[name]-[hash]",
+    // Pages share viem and the x402 client: one cached chunk instead of a copy per page.
+    splitting: true,
+    chunkNames: "shared-[hash]",
     metafile: true,
     logLevel: "silent",
     legalComments: "none",
@@ -43,7 +46,10 @@ export async function buildWebAssets(browserDir: string, repoRoot: string): Prom
   const entries: BuiltWebAssets["entries"] = {};
   const entryOf = new Map<string, string>();
   for (const [path, output] of Object.entries(result.metafile.outputs)) {
-    if (output.entryPoint) entryOf.set(basename(path), basename(output.entryPoint).replace(/\.ts$/, ".js"));
+    // Dynamically imported modules (e.g. viem's ccip) have an entryPoint too; only ours are pages' entries.
+    const entry = output.entryPoint ? basename(output.entryPoint) : "";
+    if ((ENTRIES as readonly string[]).includes(entry))
+      entryOf.set(basename(path), entry.replace(/\.ts$/, ".js"));
   }
   for (const file of result.outputFiles) {
     const type = CONTENT_TYPES[file.path.split(".").pop() ?? ""];
