@@ -67,3 +67,11 @@ describe("the platform overview", () => {
     }
   });
 });
+
+describe("catalog paths", () => {
+  it("sends /catalog to the marketplace", async () => {
+    const response = await get("/catalog");
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toBe("/");
+  });
+});

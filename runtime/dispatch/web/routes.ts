@@ -35,6 +35,7 @@ export function webRoutes(assets: WebAssets): Hono<Env> {
       throw new HttpError(404, "not_found", "no such asset (asset names change with each release)");
     return response;
   });
+  app.get("/catalog", (c) => c.redirect("/", 302));
   app.get("/catalog/:slug", async (c) => {
     const slug = c.req.param("slug");
     const api = await findApi(c.env, slug, (work) => {
