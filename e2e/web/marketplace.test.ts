@@ -149,6 +149,19 @@ describe("an API page", () => {
     );
     await screenshot(page, "api-page-paid");
   });
+
+  it("shows the public aggregates the ledger holds: calls in 7 days and the median latency", async () => {
+    const { results } = await (await db())
+      .prepare("SELECT latency_ms FROM payments WHERE api_slug = 'world-cities' ORDER BY latency_ms")
+      .all<{ latency_ms: number | null }>();
+    const latencies = results.map((row) => row.latency_ms).filter((ms): ms is number => ms !== null);
+    expect(latencies.length).toBeGreaterThan(0);
+    await page.reload();
+    expect(await page.locator('[data-stat="calls7d"]').textContent()).toBe(String(results.length));
+    expect(await page.locator('[data-stat="p50"]').textContent()).toBe(
+      `${latencies[Math.floor((latencies.length - 1) / 2)]} ms`,
+    );
+  });
 });
 
 describe("the creator dashboard", () => {

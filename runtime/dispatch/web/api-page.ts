@@ -36,7 +36,7 @@ export function renderApiPage(
   <div><dt>Owner</dt><dd>${owner}</dd></div>
   <div><dt>Endpoint</dt><dd><code>${escapeHtml(url)}</code></dd></div>
   <div><dt>Calls (7 days)</dt><dd data-stat="calls7d">${stats.calls7d}</dd></div>
-  <div><dt>Median latency (7 days)</dt><dd>${stats.p50LatencyMs === null ? "no calls yet" : `${stats.p50LatencyMs} ms`}</dd></div>
+  <div><dt>Median latency (7 days)</dt><dd data-stat="p50">${stats.p50LatencyMs === null ? "no calls yet" : `${stats.p50LatencyMs} ms`}</dd></div>
   ${api.tags.length ? `<div><dt>Tags</dt><dd>${api.tags.map((tag) => `<a href="/?tag=${encodeURIComponent(tag.toLowerCase())}">#${escapeHtml(tag)}</a>`).join(" ")}</dd></div>` : ""}
 </dl>
 ${api.kind === "data" ? dataSection(api, url) : functionSection(api, url)}
