@@ -102,6 +102,12 @@ describe("the marketplace without JavaScript", () => {
     const bad = await plain.goto(`${stack.url}/?maxPrice=cheap`);
     expect(bad!.status()).toBe(400);
     expect(await plain.locator(".notice").textContent()).toContain("maxPrice must be a USD amount");
+    // Controls that need the wallet are disabled without JavaScript, and say why.
+    await plain.goto(`${stack.url}/catalog/world-cities`);
+    expect(await plain.getByRole("button", { name: "Pay $0.001 and call" }).isDisabled()).toBe(true);
+    await plain.goto(`${stack.url}/dashboard`);
+    expect(await plain.getByRole("button", { name: "Sign in with wallet" }).isDisabled()).toBe(true);
+    expect(await plain.locator("noscript").first().count()).toBe(1);
     expect(plainProblems).toEqual([]);
     await noScript.close();
   });

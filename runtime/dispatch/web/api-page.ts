@@ -105,9 +105,9 @@ ${rows ? `<div class="scroll"><table><thead><tr><th scope="col">Query parameter<
 function tryIt(api: ApiRecord, settings: DispatchSettings): string {
   return `<section aria-labelledby="try-h" class="try"><h2 id="try-h">Try it</h2>
 <form id="try-it" method="get" action="/${escapeHtml(api.slug)}" data-slug="${escapeHtml(api.slug)}" data-network="${escapeHtml(settings.network)}" data-asset="${escapeHtml(settings.asset)}" data-max-amount="${escapeHtml(api.priceAtomic)}" data-explorer-tx="${escapeHtml(explorerUrl(settings.network, "tx", "") ?? "")}">
-<label>Request <span class="prefix">/${escapeHtml(api.slug)}</span><input name="path" value="${escapeHtml(exampleSuffix(api))}" aria-describedby="try-help" spellcheck="false"></label>
+<fieldset disabled><label>Request <span class="prefix">/${escapeHtml(api.slug)}</span><input name="path" value="${escapeHtml(exampleSuffix(api))}" aria-describedby="try-help" spellcheck="false"></label>
 <p id="try-help" class="muted">Pays ${escapeHtml(api.priceUsd)} from your browser wallet (an EIP-712 signature; the marketplace settles it on chain). Nothing is charged if the API answers with an error.</p>
-<button type="submit" data-action="pay">Pay ${escapeHtml(api.priceUsd)} and call</button>
+<button type="submit" data-action="pay">Pay ${escapeHtml(api.priceUsd)} and call</button></fieldset>
 <noscript><p class="notice">Paying from this page needs JavaScript and a browser wallet. Without them, use the code below.</p></noscript>
 </form>
 <div id="try-result" hidden>

@@ -3,7 +3,8 @@ import { escapeHtml, renderPage } from "./html.ts";
 import type { WebAssets } from "./web-assets.ts";
 
 /**
- * The dashboard's frame. Everything private is fetched by the page's script with a session token
+ * The dashboard's frame. Its controls start disabled and the script enables them: without
+ * JavaScript nothing can be submitted (the admin token must never end up in a URL). Everything private is fetched by the page's script with a session token
  * it keeps in memory (never a cookie), so nothing here depends on who is asking.
  */
 export function renderDashboardPage(settings: DispatchSettings, assets: WebAssets): string {
@@ -14,11 +15,11 @@ export function renderDashboardPage(settings: DispatchSettings, assets: WebAsset
 <section id="sign-in" aria-labelledby="sign-in-h"><h2 id="sign-in-h">Creators</h2>
 <p>Sign in with the wallet that owns your APIs: the wallet signs a one-time message (no transaction, no gas).
 You see the same numbers as <code>402claw stats</code>.</p>
-<button type="button" data-action="sign-in">Sign in with wallet</button>
+<button type="button" data-action="sign-in" disabled>Sign in with wallet</button>
 <noscript><p class="notice">Signing in needs JavaScript and a browser wallet. Without them, use <code>402claw stats</code>.</p></noscript>
 <details class="admin"><summary>Platform operator: use the admin token</summary>
-<form id="admin-form"><label>Admin token <input type="password" name="token" autocomplete="off" required></label>
-<button type="submit">Open the platform view</button></form></details>
+<form id="admin-form" method="post" action="/dashboard"><fieldset disabled><label>Admin token <input type="password" name="token" autocomplete="off" required></label>
+<button type="submit">Open the platform view</button></fieldset></form></details>
 </section>
 <p class="status" role="status" aria-live="polite"></p>
 <section id="creator" hidden aria-labelledby="creator-h"><h2 id="creator-h">Your APIs</h2>

@@ -31,6 +31,9 @@ describe("web pages", () => {
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     expect(html).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i);
     expect(html).toContain(`data-platform-wallet="${PLATFORM}"`);
+    // Without the script nothing can be submitted: the admin token must never land in a URL.
+    expect(html).toContain('data-action="sign-in" disabled');
+    expect(html).toMatch(/<form id="admin-form"[^>]*><fieldset disabled>/);
   });
 
   it("serves built assets with their type and for good, and 404s unknown ones", async () => {

@@ -81,6 +81,9 @@ function setUp(root: HTMLElement): void {
   });
 
   slugSelect.addEventListener("change", () => void refreshApi(true));
+  // The page's controls work only with this script; they are enabled once it is listening.
+  find<HTMLButtonElement>(root, "[data-action=sign-in]").disabled = false;
+  find<HTMLFieldSetElement>(root, "#admin-form fieldset").disabled = false;
   bucketSelect.addEventListener("change", () => void refreshChart());
 
   async function showCreator(): Promise<void> {

@@ -9,7 +9,11 @@ import { connectWallet, messageOf } from "./wallet.ts";
 // which signs the EIP-3009 authorization; the gateway settles it and answers with the receipt.
 
 const form = document.querySelector<HTMLFormElement>("#try-it");
-if (form) form.addEventListener("submit", (event) => void pay(event, form));
+if (form) {
+  form.addEventListener("submit", (event) => void pay(event, form));
+  // Paying needs this script: the form is enabled only once it is listening.
+  find<HTMLFieldSetElement>(form, "fieldset").disabled = false;
+}
 
 async function pay(event: SubmitEvent, form: HTMLFormElement): Promise<void> {
   event.preventDefault();
