@@ -58,13 +58,18 @@ const client = new x402Client().register("eip155:*", new ExactEvmScheme(account)
 const pay = wrapFetchWithPayment(fetch, client);
 const response = await pay("${url}");
 console.log(await response.json());`,
-    python: `# pip install "x402[requests]" eth-account
+    python: `# pip install "x402[requests,evm]" eth-account   (x402 Python SDK v2)
 import os
 from eth_account import Account
-from x402.clients.requests import x402_requests
+from x402 import x402ClientSync
+from x402.http.clients import x402_requests
+from x402.mechanisms.evm import EthAccountSigner
+from x402.mechanisms.evm.exact.register import register_exact_evm_client
 
-session = x402_requests(Account.from_key(os.environ["PRIVATE_KEY"]))
-response = session.get("${url}")
-print(response.json())`,
+client = x402ClientSync()
+register_exact_evm_client(client, EthAccountSigner(Account.from_key(os.environ["PRIVATE_KEY"])))
+with x402_requests(client) as session:
+    response = session.get("${url}")
+    print(response.json())`,
   };
 }
