@@ -102,6 +102,12 @@ describe("the marketplace without JavaScript", () => {
     const bad = await plain.goto(`${stack.url}/?maxPrice=cheap`);
     expect(bad!.status()).toBe(400);
     expect(await plain.locator(".notice").textContent()).toContain("maxPrice must be a USD amount");
+    // A stale link: a page back to the marketplace for people, the JSON error for tools.
+    const gone = await plain.goto(`${stack.url}/catalog/no-such-api`);
+    expect(gone!.status()).toBe(404);
+    expect(await plain.locator("h1").textContent()).toBe("No such API");
+    const json = await fetch(`${stack.url}/catalog/no-such-api`, { headers: { accept: "application/json" } });
+    expect(((await json.json()) as { error: { code: string } }).error.code).toBe("api_not_found");
     // Controls that need the wallet are disabled without JavaScript, and say why.
     await plain.goto(`${stack.url}/catalog/world-cities`);
     expect(await plain.getByRole("button", { name: "Pay $0.001 and call" }).isDisabled()).toBe(true);

@@ -1,12 +1,13 @@
 import { Hono } from "hono";
 import { HttpError } from "../../shared/http-error.ts";
 import { findApi, listApis } from "../api-registry.ts";
-import { catalogEntries } from "../catalog.ts";
+import { catalogEntries, wantsJson } from "../catalog.ts";
 import type { DispatchEnv } from "../env.ts";
 import { dispatchSettings } from "../settings.ts";
 import { renderApiPage } from "./api-page.ts";
 import { filterCatalog, parseCatalogQuery } from "./catalog-filter.ts";
 import { renderDashboardPage } from "./dashboard-page.ts";
+import { escapeHtml, renderPage } from "./html.ts";
 import { renderMarketPage } from "./market-page.ts";
 import { pageHeaders } from "./page-headers.ts";
 import { publicStats, recentCallCounts } from "./public-stats.ts";
@@ -47,6 +48,10 @@ export function webRoutes(assets: WebAssets): Hono<Env> {
       }
     });
     if (!api) {
+      // A browser following a stale link gets a page back to the marketplace; tools get the JSON error.
+      if (!wantsJson(c.req.raw)) {
+        return new Response(renderNotFoundPage(slug, assets), { status: 404, headers: pageHeaders() });
+      }
       throw new HttpError(404, "api_not_found", `no active API "${slug}": see the marketplace at /`, {
         slug,
       });
@@ -60,4 +65,11 @@ export function webRoutes(assets: WebAssets): Hono<Env> {
     return new Response(html, { headers: pageHeaders({ private: true }) });
   });
   return app;
+}
+
+function renderNotFoundPage(slug: string, assets: WebAssets): string {
+  const main = `<h1>No such API</h1>
+<p>There is no active API named <code>${escapeHtml(slug)}</code> (it may have been retired or renamed).</p>
+<p><a href="/">Back to the marketplace</a></p>`;
+  return renderPage({ title: "No such API · 402claw", main, assets, current: "market" });
 }
