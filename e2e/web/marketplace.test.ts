@@ -316,7 +316,11 @@ describe("the platform view", () => {
     wallet.use(privateKeyToAccount(devAccount(9).privateKey));
     expect(wallet.account.address).toBe(fields().platform.wallet);
     await page.goto(`${stack.url}/dashboard`);
-    await page.getByRole("button", { name: "Sign in with wallet" }).click();
+    // Keyboard only: focus the button and press Enter.
+    const signIn = page.getByRole("button", { name: "Sign in with wallet" });
+    await expect.poll(() => signIn.isEnabled()).toBe(true);
+    await signIn.focus();
+    await page.keyboard.press("Enter");
     await page.locator("#platform").waitFor({ state: "visible" });
     expect(await page.locator("#creator .who").textContent()).toContain("owns no API");
     const settled = await (await db())
