@@ -247,6 +247,32 @@ describe("the creator dashboard", () => {
       .toBe("4");
   });
 
+  it("also shows a call that reached D1 after a newer one (payer ledgers export independently)", async () => {
+    // What a slower payer's ledger export looks like to D1: an older call, written late. A failed
+    // call, so no money is involved and the ledger still equals the chain.
+    const api = cities();
+    const createdAt = Date.now() - 30_000;
+    const id = `0x000000000000000000000000000000000000dEaD:late-${createdAt}`;
+    await (await db())
+      .prepare(
+        `INSERT INTO payments (id, api_slug, payer, nonce, pay_to, amount_atomic, network, asset, state,
+           response_status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1000, ?, ?, 'failed', 500, ?, ?)`,
+      )
+      .bind(
+        id,
+        api.slug,
+        "0x000000000000000000000000000000000000dEaD",
+        `late-${createdAt}`,
+        api.payTo,
+        stack.chain.network,
+        stack.chain.asset,
+        createdAt,
+        Date.now(),
+      )
+      .run();
+    await page.locator(`table.logs tbody tr[data-id="${id}"]`).waitFor({ timeout: 20_000 });
+  });
+
   it("withdraws through the wallet: the creator's share reaches the creator's wallet and is recorded", async () => {
     const owner = wallet.account.address;
     const { platform } = fields();

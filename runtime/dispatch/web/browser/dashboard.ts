@@ -18,6 +18,9 @@ import { withdrawFromSplit } from "./withdraw.ts";
 // endpoints (the ones `402claw stats` reads); nothing is recomputed here but formatting.
 
 const LIVE_INTERVAL_MS = 3_000;
+/** How far back each live poll looks again for calls that reached D1 late or changed state. */
+const LOG_LOOKBACK_MS = 5 * 60_000;
+const MAX_LOG_ROWS = 50;
 const root = document.querySelector<HTMLElement>("#dashboard");
 if (root) setUp(root);
 
@@ -33,6 +36,7 @@ function setUp(root: HTMLElement): void {
   const bucketSelect = find<HTMLSelectElement>(creator, "select[name=bucket]");
   let address: Address | undefined;
   let newest = 0;
+  let shown = new Map<string, LogLine>();
   let timer: number | undefined;
 
   find(root, "[data-action=sign-in]").addEventListener("click", async (event) => {
@@ -168,6 +172,7 @@ function setUp(root: HTMLElement): void {
   async function refreshApi(restart: boolean): Promise<void> {
     if (restart) {
       newest = 0;
+      shown = new Map();
       find(creator, "table.logs tbody").replaceChildren();
     }
     window.clearTimeout(timer);
@@ -178,7 +183,7 @@ function setUp(root: HTMLElement): void {
     }
   }
 
-  // Recent calls update live: new calls since the newest shown, then the numbers and the chart.
+  // Recent calls update live: new or changed calls, then the numbers and the chart.
   async function live(): Promise<void> {
     try {
       if (await refreshLogs()) {
@@ -202,15 +207,27 @@ function setUp(root: HTMLElement): void {
 
   async function refreshLogs(): Promise<number> {
     if (!slugSelect.value) return 0;
+    // Payments reach D1 from each payer's ledger on its own schedule, so an older call can arrive
+    // after a newer one, and a call's state can still change: look back a while, merge by id.
+    const since = newest === 0 ? 0 : Math.max(0, newest - LOG_LOOKBACK_MS);
     const { calls } = await call<LogsResponse>(
-      `/creators/me/logs?slug=${encodeURIComponent(slugSelect.value)}&since=${newest}&limit=50`,
+      `/creators/me/logs?slug=${encodeURIComponent(slugSelect.value)}&since=${since}&limit=${MAX_LOG_ROWS}`,
     );
-    if (calls.length === 0) return 0;
-    newest = Math.max(newest, ...calls.map((line) => line.createdAt));
-    const body = find(creator, "table.logs tbody");
-    body.prepend(...calls.map(logRow));
-    while (body.children.length > 50) body.lastElementChild?.remove();
-    return calls.length;
+    let changed = 0;
+    for (const line of calls) {
+      const before = shown.get(line.id);
+      if (before && before.state === line.state && before.responseStatus === line.responseStatus) continue;
+      shown.set(line.id, line);
+      changed++;
+    }
+    if (changed === 0) return 0;
+    const lines = [...shown.values()]
+      .sort((a, b) => b.createdAt - a.createdAt || b.id.localeCompare(a.id))
+      .slice(0, MAX_LOG_ROWS);
+    shown = new Map(lines.map((line) => [line.id, line]));
+    newest = Math.max(newest, ...lines.map((line) => line.createdAt));
+    find(creator, "table.logs tbody").replaceChildren(...lines.map(logRow));
+    return changed;
   }
 
   async function showPlatform(): Promise<void> {
