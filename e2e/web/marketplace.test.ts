@@ -162,6 +162,20 @@ describe("an API page", () => {
     await screenshot(page, "api-page-paid");
   });
 
+  it("says why when the API refuses a paid call, and that nothing was charged", async () => {
+    const before = await ledger("world-cities");
+    await page.fill("input[name=path]", "?filter_nope=1");
+    await page.getByRole("button", { name: "Pay $0.001 and call" }).click();
+    const refused = page.locator("#try-result .status.bad");
+    await refused.waitFor({ timeout: 30_000 });
+    expect(await refused.textContent()).toMatch(/^The API answered HTTP 400: .*nope.* \(not charged\)$/);
+    await waitFor(
+      async () => (await ledger("world-cities")).failed.n === before.failed.n + 1,
+      "the failed call in D1",
+    );
+    expect((await ledger("world-cities")).settled.n).toBe(before.settled.n);
+  });
+
   it("shows the public aggregates the ledger holds: calls in 7 days and the median latency", async () => {
     const { results } = await (await db())
       .prepare("SELECT latency_ms FROM payments WHERE api_slug = 'world-cities' ORDER BY latency_ms")
@@ -180,6 +194,7 @@ describe("the creator dashboard", () => {
   it("signs in with the owner's wallet and shows the ledger's numbers, the chart and recent calls", async () => {
     // A few more calls from another client: two paid, one refused by the API (400, not charged).
     const pay = demoPayerFetch(stack.devFile);
+    const before = await ledger("world-cities");
     for (const path of [
       "/world-cities?limit=2",
       "/world-cities?filter_country=France",
@@ -189,8 +204,8 @@ describe("the creator dashboard", () => {
     }
     const expected = await waitFor(async () => {
       const now = await ledger("world-cities");
-      return now.failed.n === 1 && now.settled.n === 3 ? now : null;
-    }, "3 settled and 1 failed world-cities payments in D1");
+      return now.failed.n === before.failed.n + 1 && now.settled.n === before.settled.n + 2 ? now : null;
+    }, "2 more settled and 1 more failed world-cities payments in D1");
 
     const owner = fields().creators.find(
       (creator) => creator.address.toLowerCase() === cities().owner.toLowerCase(),
@@ -238,13 +253,18 @@ describe("the creator dashboard", () => {
 
   it("shows a new call live, without a reload", async () => {
     const rows = await page.locator("table.logs tbody tr").count();
+    const before = await ledger("world-cities");
     await (await demoPayerFetch(stack.devFile)(`${stack.url}/world-cities?limit=1`)).text();
+    const after = await waitFor(async () => {
+      const now = await ledger("world-cities");
+      return now.settled.n === before.settled.n + 1 ? now : null;
+    }, "the new call settled in D1");
     await page.locator("table.logs tbody tr").nth(rows).waitFor({ timeout: 20_000 });
     await expect
       .poll(async () => cell('table.stats tr[data-slug="world-cities"]', "paid-calls").textContent(), {
         timeout: 20_000,
       })
-      .toBe("4");
+      .toBe(String(after.settled.n));
   });
 
   it("also shows a call that reached D1 after a newer one (payer ledgers export independently)", async () => {

@@ -70,7 +70,7 @@ async function pay(event: SubmitEvent, form: HTMLFormElement): Promise<void> {
       status,
       response.ok
         ? `Paid and answered: HTTP ${response.status}`
-        : `The API answered HTTP ${response.status}${header ? "" : " (not charged)"}`,
+        : `The API answered HTTP ${response.status}${reason(text)}${header ? "" : " (not charged)"}`,
       response.ok ? "good" : "bad",
     );
   } catch (error) {
@@ -83,6 +83,16 @@ async function pay(event: SubmitEvent, form: HTMLFormElement): Promise<void> {
 function show(element: HTMLElement, text: string, tone?: "good" | "bad"): void {
   element.textContent = text;
   element.className = `status${tone ? ` ${tone}` : ""}`;
+}
+
+/** The gateway's error message (one JSON error shape everywhere), if the body is one. */
+function reason(text: string): string {
+  try {
+    const message = (JSON.parse(text) as { error?: { message?: unknown } }).error?.message;
+    return typeof message === "string" ? `: ${message}` : "";
+  } catch {
+    return "";
+  }
 }
 
 function pretty(text: string): string {
