@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { type BuildOptions, build, type Message } from "esbuild";
 import { BuildError } from "../errors.ts";
 import { creatorFolderPlugin } from "./creator-folder-plugin.ts";
+import { webAssetsPlugin } from "./web-assets-plugin.ts";
 
 // With nodejs_compat, workerd provides Node built-ins (bare or `node:`); the bundle must leave them be.
 const NODE_BUILTINS = builtinModules.flatMap((name) => [name, `node:${name}`]);
@@ -28,7 +29,10 @@ export async function bundleWorker(
   const creator: BuildOptions =
     options.creatorEntry && options.creatorDir
       ? { plugins: [creatorFolderPlugin(options.creatorDir, options.creatorEntry)], preserveSymlinks: true }
-      : { alias: options.creatorEntry ? { "402claw:creator": options.creatorEntry } : {} };
+      : options.creatorEntry
+        ? { alias: { "402claw:creator": options.creatorEntry } }
+        : // Platform workers: the dispatch worker imports its pages' browser assets, built here.
+          { plugins: [webAssetsPlugin(runtimePath("dispatch/web/browser/"), REPO_ROOT)] };
   try {
     const result = await build({
       entryPoints: [entry],

@@ -20,6 +20,9 @@ export const RESERVED_SLUGS = [
   "openapi",
   "llms",
   "favicon",
+  // The web pages.
+  "dashboard",
+  "assets",
 ] as const;
 export const MAX_PRICE_ATOMIC = 1_000_000_000n; // $1000: a guard against a misplaced decimal point.
 

@@ -2,20 +2,24 @@ import { Hono } from "hono";
 import { errorToResponse, HttpError } from "../shared/http-error.ts";
 import { isAdmin } from "./admin/admin-auth.ts";
 import { ledgerReport } from "./admin/ledger-report.ts";
+import { isPlatform } from "./admin/platform-auth.ts";
+import { platformOverview } from "./admin/platform-overview.ts";
 import { reconcileUnknownPayments } from "./admin/reconcile.ts";
 import { apiResponseHeaders, handleApiCall } from "./api-call.ts";
 import { listApis } from "./api-registry.ts";
 import { catalogEntries, wantsJson } from "./catalog.ts";
-import { renderCatalogPage } from "./catalog-page.ts";
 import { creatorRoutes } from "./creators/routes.ts";
 import { isEmptySearch, parseCatalogSearch, searchCatalog } from "./discovery/catalog-search.ts";
 import { discoveryRoutes } from "./discovery/routes.ts";
 import type { DispatchEnv } from "./env.ts";
 import { handleMcpRequest } from "./mcp/mcp-server.ts";
 import { dispatchSettings } from "./settings.ts";
+import { marketPage, webRoutes } from "./web/routes.ts";
+import { NO_WEB_ASSETS, type WebAssets } from "./web/web-assets.ts";
 
-/** The gateway: catalog, health, and every `/<slug>/...` call. */
-export function createDispatchApp(): Hono<{ Bindings: DispatchEnv }> {
+/** The gateway: catalog, web pages, health, and every `/<slug>/...` call. */
+export function createDispatchApp(options: { webAssets?: WebAssets } = {}): Hono<{ Bindings: DispatchEnv }> {
+  const webAssets = options.webAssets ?? NO_WEB_ASSETS;
   const app = new Hono<{ Bindings: DispatchEnv }>();
 
   // Fail closed: with a bad setting nothing below runs (a 503 naming it, from onError).
@@ -27,25 +31,23 @@ export function createDispatchApp(): Hono<{ Bindings: DispatchEnv }> {
   app.get("/health", (c) => c.json({ ok: true, environment: dispatchSettings(c.env).environment }));
 
   app.get("/", async (c) => {
+    if (!wantsJson(c.req.raw)) return marketPage(c.req.raw, c.env, webAssets);
     const settings = dispatchSettings(c.env);
     // Links are built on the configured origin, never on the request's Host header.
-    const origin = settings.publicOrigin;
     const search = parseCatalogSearch(new URL(c.req.url).searchParams);
-    const all = catalogEntries(await listApis(c.env), origin);
+    const all = catalogEntries(await listApis(c.env), settings.publicOrigin);
     const entries = isEmptySearch(search) ? all : searchCatalog(all, search);
-    if (wantsJson(c.req.raw)) {
-      const payment = {
-        network: settings.network,
-        asset: settings.asset,
-        platformWallet: settings.platformWallet,
-      };
-      return c.json({ payment, apis: entries });
-    }
-    return c.html(renderCatalogPage(entries, origin));
+    const payment = {
+      network: settings.network,
+      asset: settings.asset,
+      platformWallet: settings.platformWallet,
+    };
+    return c.json({ payment, apis: entries });
   });
 
+  // The admin token or the platform wallet's session (the dashboard's platform view).
   app.post("/admin/reconcile", async (c) => {
-    if (!isAdmin(c.req.raw, c.env)) throw notFound();
+    if (!(await isPlatform(c.req.raw, c.env, Date.now()))) throw notFound();
     return c.json({ outcomes: await reconcileUnknownPayments(c.env) });
   });
 
@@ -83,6 +85,15 @@ export function createDispatchApp(): Hono<{ Bindings: DispatchEnv }> {
       { allow: "POST" },
     );
   });
+
+  app.get("/admin/overview", async (c) => {
+    if (!(await isPlatform(c.req.raw, c.env, Date.now()))) throw notFound();
+    c.header("cache-control", "no-store");
+    return c.json(await platformOverview(c.env, Date.now()));
+  });
+
+  // API pages, the dashboard and their assets ("catalog", "dashboard", "assets" are reserved slugs).
+  app.route("/", webRoutes(webAssets));
 
   // Creator sign-in and private stats; "creators" is a reserved slug, so no API can shadow it.
   app.route("/creators", creatorRoutes());

@@ -1,3 +1,4 @@
+import webAssets from "402claw:web-assets";
 import { createDispatchApp } from "./app.ts";
 
 /** The payer ledger Durable Object class is exported by the dispatch script (one per payer address). */
@@ -7,7 +8,7 @@ import { reconcileUnknownPayments } from "./admin/reconcile.ts";
 import type { DispatchEnv } from "./env.ts";
 import { dispatchSettings } from "./settings.ts";
 
-const app = createDispatchApp();
+const app = createDispatchApp({ webAssets });
 
 /** The dispatch worker: every request to the marketplace enters here; a cron reconciles `unknown` payments. */
 export default {

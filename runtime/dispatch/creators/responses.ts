@@ -86,3 +86,17 @@ export interface PayoutsResponse {
   payouts: PayoutRow[];
   skipped: SkippedTransaction[];
 }
+
+/** One bucket of an API's calls and revenue: the same numbers as a stats window, per time slice. */
+export interface SeriesPoint extends WindowStats {
+  /** Bucket start, unix ms (UTC-aligned). */
+  start: number;
+}
+
+/** `GET /creators/me/series`: one API's calls and revenue per bucket, oldest first. */
+export interface SeriesResponse {
+  slug: string;
+  bucket: "hour" | "day";
+  bucketMs: number;
+  points: SeriesPoint[];
+}

@@ -8,14 +8,19 @@ import { jsonBody } from "./json-body.ts";
 import { ownedApi, ownedApis } from "./owned-apis.ts";
 import { recordPayoutsFromChain } from "./record-payouts.ts";
 import { requireCreator } from "./require-creator.ts";
-import type { LogsResponse, PayoutsResponse, StatsResponse } from "./responses.ts";
+import type { LogsResponse, PayoutsResponse, SeriesResponse, StatsResponse } from "./responses.ts";
 import { issueChallenge, openSession } from "./sign-in.ts";
+import { BUCKETS, statsSeries } from "./stats-series.ts";
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be an API slug");
 const logsQuery = z.object({
   slug,
   since: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(MAX_LOG_LIMIT).default(DEFAULT_LOG_LIMIT),
+});
+const seriesQuery = z.object({
+  slug,
+  bucket: z.enum(Object.keys(BUCKETS) as [keyof typeof BUCKETS]).default("hour"),
 });
 const payoutsBody = z.object({
   slug,
@@ -67,6 +72,21 @@ export function creatorRoutes(): Hono<Env> {
     }),
   );
 
+  app.get("/me/series", (c) =>
+    answer(c.req.raw, c.env, async (request, env, now) => {
+      const { address } = await requireCreator(request, env, now);
+      const query = parse(seriesQuery, Object.fromEntries(new URL(request.url).searchParams), "query");
+      const api = await ownedApi(env.DB, address, query.slug);
+      const points = await statsSeries(env.DB, api, query.bucket, now);
+      return {
+        slug: api.slug,
+        bucket: query.bucket,
+        bucketMs: BUCKETS[query.bucket].ms,
+        points,
+      } satisfies SeriesResponse;
+    }),
+  );
+
   app.post("/me/payouts", (c) =>
     answer(c.req.raw, c.env, async (request, env, now) => {
       const { address } = await requireCreator(request, env, now);
@@ -82,7 +102,7 @@ export function creatorRoutes(): Hono<Env> {
       404,
       "not_found",
       "creator endpoints: POST /creators/challenge, POST /creators/session, GET /creators/me/stats, " +
-        "GET /creators/me/logs, POST /creators/me/payouts",
+        "GET /creators/me/logs, GET /creators/me/series, POST /creators/me/payouts",
     );
   });
   return app;

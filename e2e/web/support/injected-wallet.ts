@@ -1,0 +1,106 @@
+import type { BrowserContext } from "playwright-core";
+import { createPublicClient, createWalletClient, type Hex, http, type PrivateKeyAccount } from "viem";
+import { localChain } from "../../../chain/local-chain.ts";
+
+/** A browser wallet for tests: its account can be switched, and every request it served is kept. */
+export interface InjectedWallet {
+  use(account: PrivateKeyAccount): void;
+  readonly account: PrivateKeyAccount;
+  /** The EIP-1193 methods the page asked for, in order. */
+  readonly requests: string[];
+}
+
+const BINDING = "__402clawTestWallet";
+
+/**
+ * Injects `window.ethereum` (EIP-1193) into every page of `context`. Requests call back into Node,
+ * where a viem account with a development key signs (personal_sign, eth_signTypedData_v4) and
+ * sends transactions to the local anvil; any other method is the chain's own JSON-RPC.
+ */
+export async function injectWallet(
+  context: BrowserContext,
+  chain: { rpcUrl: string; chainId: number },
+  initial: PrivateKeyAccount,
+): Promise<InjectedWallet> {
+  let account = initial;
+  const requests: string[] = [];
+  const viemChain = localChain(chain.chainId, chain.rpcUrl);
+  const publicClient = createPublicClient({ chain: viemChain, transport: http(chain.rpcUrl) });
+
+  async function serve(method: string, params: unknown[]): Promise<unknown> {
+    switch (method) {
+      case "eth_requestAccounts":
+      case "eth_accounts":
+        return [account.address];
+      case "eth_chainId":
+        return `0x${chain.chainId.toString(16)}`;
+      case "wallet_switchEthereumChain": {
+        const wanted = Number.parseInt(String((params[0] as { chainId: string }).chainId), 16);
+        if (wanted !== chain.chainId) throw new Error(`this wallet only knows chain ${chain.chainId}`);
+        return null;
+      }
+      case "personal_sign": {
+        const [message, address] = params as [Hex, string];
+        assertOwnAccount(address);
+        return account.signMessage({ message: { raw: message } });
+      }
+      case "eth_signTypedData_v4": {
+        const [address, json] = params as [string, string];
+        assertOwnAccount(address);
+        const typed = JSON.parse(json) as Parameters<PrivateKeyAccount["signTypedData"]>[0];
+        return account.signTypedData(typed);
+      }
+      case "eth_sendTransaction": {
+        const [tx] = params as [{ from: string; to: Hex; data?: Hex; value?: Hex; gas?: Hex }];
+        assertOwnAccount(tx.from);
+        const wallet = createWalletClient({ account, chain: viemChain, transport: http(chain.rpcUrl) });
+        return wallet.sendTransaction({
+          to: tx.to,
+          data: tx.data,
+          value: tx.value ? BigInt(tx.value) : undefined,
+          gas: tx.gas ? BigInt(tx.gas) : undefined,
+        });
+      }
+      default:
+        return publicClient.request({ method, params } as never);
+    }
+  }
+
+  function assertOwnAccount(address: string): void {
+    if (address.toLowerCase() !== account.address.toLowerCase()) {
+      throw new Error(`asked to sign for ${address}, but the wallet's account is ${account.address}`);
+    }
+  }
+
+  await context.exposeFunction(BINDING, async (method: string, paramsJson: string) => {
+    requests.push(method);
+    const result = await serve(method, JSON.parse(paramsJson) as unknown[]);
+    return JSON.stringify({ result });
+  });
+  await context.addInitScript((binding: string) => {
+    const call = (window as unknown as Record<string, (method: string, params: string) => Promise<string>>)[
+      binding
+    ];
+    const ethereum = {
+      isTestWallet: true,
+      async request({ method, params }: { method: string; params?: unknown[] }) {
+        const bound = call ?? (window as unknown as Record<string, typeof call>)[binding];
+        const answer = JSON.parse(await bound!(method, JSON.stringify(params ?? []))) as { result: unknown };
+        return answer.result;
+      },
+      on() {},
+      removeListener() {},
+    };
+    Object.defineProperty(window, "ethereum", { value: ethereum, configurable: false });
+  }, BINDING);
+
+  return {
+    use(next) {
+      account = next;
+    },
+    get account() {
+      return account;
+    },
+    requests,
+  };
+}
