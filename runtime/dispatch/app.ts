@@ -8,8 +8,8 @@ import { reconcileUnknownPayments } from "./admin/reconcile.ts";
 import { apiResponseHeaders, handleApiCall } from "./api-call.ts";
 import { listApis } from "./api-registry.ts";
 import { catalogEntries, wantsJson } from "./catalog.ts";
+import { filterCatalog, isEmptyQuery, strictCatalogQuery } from "./catalog-query.ts";
 import { creatorRoutes } from "./creators/routes.ts";
-import { isEmptySearch, parseCatalogSearch, searchCatalog } from "./discovery/catalog-search.ts";
 import { discoveryRoutes } from "./discovery/routes.ts";
 import type { DispatchEnv } from "./env.ts";
 import { handleMcpRequest } from "./mcp/mcp-server.ts";
@@ -34,9 +34,9 @@ export function createDispatchApp(options: { webAssets?: WebAssets } = {}): Hono
     if (!wantsJson(c.req.raw)) return marketPage(c.req.raw, c.env, webAssets);
     const settings = dispatchSettings(c.env);
     // Links are built on the configured origin, never on the request's Host header.
-    const search = parseCatalogSearch(new URL(c.req.url).searchParams);
+    const query = strictCatalogQuery(new URL(c.req.url).searchParams);
     const all = catalogEntries(await listApis(c.env), settings.publicOrigin);
-    const entries = isEmptySearch(search) ? all : searchCatalog(all, search);
+    const entries = isEmptyQuery(query) ? all : filterCatalog(all, query);
     const payment = {
       network: settings.network,
       asset: settings.asset,

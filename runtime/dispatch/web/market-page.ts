@@ -1,5 +1,5 @@
 import type { CatalogEntry } from "../catalog.ts";
-import { type CatalogQuery, type QueryProblem, SORTS } from "./catalog-filter.ts";
+import { type CatalogQuery, type QueryProblem, SORTS } from "../catalog-query.ts";
 import { escapeHtml, renderPage } from "./html.ts";
 import type { WebAssets } from "./web-assets.ts";
 

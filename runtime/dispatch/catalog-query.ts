@@ -1,8 +1,11 @@
-import { parseUsdPrice } from "../../../core/price.ts";
-import type { CatalogEntry } from "../catalog.ts";
+import { parseUsdPrice } from "../../core/price.ts";
+import { HttpError } from "../shared/http-error.ts";
+import type { CatalogEntry } from "./catalog.ts";
 
-// The marketplace page's search, filters and sort, in one small module so it can be swapped for
-// a shared implementation (the JSON catalog's) without touching the page.
+// The catalog's search, filters and sort: one reading of `?q=&tag=&kind=&maxPrice=&sort=` for the
+// JSON catalog (a bad value is a 400) and the marketplace page (a bad value is shown and ignored).
+
+const MAX_QUERY_CHARS = 200;
 
 export const SORTS = {
   relevance: "Best match",
@@ -37,7 +40,10 @@ export function parseCatalogQuery(params: URLSearchParams): {
   problems: QueryProblem[];
 } {
   const problems: QueryProblem[] = [];
-  const text = (name: string) => (params.get(name) ?? "").trim().slice(0, 200);
+  const text = (name: string) => (params.get(name) ?? "").trim().slice(0, MAX_QUERY_CHARS);
+  if ((params.get("q") ?? "").trim().length > MAX_QUERY_CHARS) {
+    problems.push({ field: "q", message: `q is longer than ${MAX_QUERY_CHARS} characters` });
+  }
   const kindText = text("kind");
   const kind = kindText === "data" || kindText === "function" ? kindText : "";
   if (kindText && !kind) problems.push({ field: "kind", message: `kind must be "data" or "function"` });
@@ -93,11 +99,25 @@ export function filterCatalog(
     });
   const byTitle = (a: CatalogEntry, b: CatalogEntry) => a.title.localeCompare(b.title);
   const compare: Record<Sort, (a: (typeof matching)[number], b: (typeof matching)[number]) => number> = {
-    relevance: (a, b) => b.score - a.score || byTitle(a.entry, b.entry),
+    // Ties keep the catalog's own order.
+    relevance: (a, b) => b.score - a.score || entries.indexOf(a.entry) - entries.indexOf(b.entry),
     popular: (a, b) => callsOf(b.entry.slug) - callsOf(a.entry.slug) || byTitle(a.entry, b.entry),
     "price-asc": (a, b) => Number(priceOf(a.entry) - priceOf(b.entry)) || byTitle(a.entry, b.entry),
     "price-desc": (a, b) => Number(priceOf(b.entry) - priceOf(a.entry)) || byTitle(a.entry, b.entry),
     title: (a, b) => byTitle(a.entry, b.entry),
   };
   return matching.sort(compare[query.sort]).map(({ entry }) => entry);
+}
+
+/** Whether a query asks for anything (an empty one lists the whole catalog in its own order). */
+export function isEmptyQuery(query: CatalogQuery): boolean {
+  return !query.q && !query.tag && !query.kind && query.maxPrice === undefined && query.sort === "relevance";
+}
+
+/** The query for the JSON catalog: a parameter it cannot understand is a 400 naming it. */
+export function strictCatalogQuery(params: URLSearchParams): CatalogQuery {
+  const { query, problems } = parseCatalogQuery(params);
+  const first = problems[0];
+  if (first) throw new HttpError(400, "invalid_search", first.message, { parameter: first.field });
+  return query;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { CatalogEntry } from "../catalog.ts";
-import { filterCatalog, parseCatalogQuery } from "./catalog-filter.ts";
+import { HttpError } from "../shared/http-error.ts";
+import type { CatalogEntry } from "./catalog.ts";
+import { filterCatalog, isEmptyQuery, parseCatalogQuery, strictCatalogQuery } from "./catalog-query.ts";
 
 const entry = (
   slug: string,
@@ -55,5 +56,46 @@ describe("the marketplace's search and filters", () => {
     expect(slugs).toHaveLength(3);
     expect(problems.map((problem) => problem.field)).toEqual(["kind", "maxPrice", "sort"]);
     expect(problems[1]!.message).toContain("USD amount such as 0.01");
+  });
+});
+
+describe("the JSON catalog's reading of the same query", () => {
+  const slugs = (query: string) =>
+    filterCatalog(ENTRIES, strictCatalogQuery(new URLSearchParams(query))).map((e) => e.slug);
+
+  it.each([
+    ["", ["world-cities", "chemical-elements", "fx-convert"]],
+    ["q=WORLD large", ["world-cities"]],
+    ["q=world%20elements", []],
+    ["tag=reference", ["world-cities", "chemical-elements"]],
+    ["tag=Finance", ["fx-convert"]],
+    ["maxPrice=$0.001", ["world-cities", "chemical-elements"]],
+    ["tag=reference&maxPrice=$0.0009", ["chemical-elements"]],
+    ["q=converter&kind=data", []],
+  ])("?%s → %o (ties in catalog order)", (query, expected) => {
+    expect(slugs(query)).toEqual(expected);
+  });
+
+  it.each([
+    ["kind=python", "kind"],
+    ["maxPrice=cheap", "maxPrice"],
+    ["maxPrice=$0.0000001", "maxPrice"],
+    [`q=${"x".repeat(201)}`, "q"],
+    ["sort=random", "sort"],
+  ])("?%s is a 400 naming %s", (query, parameter) => {
+    let error: unknown;
+    try {
+      strictCatalogQuery(new URLSearchParams(query));
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(HttpError);
+    expect(error).toMatchObject({ status: 400, code: "invalid_search", details: { parameter } });
+    expect((error as Error).message).toMatch(new RegExp(`^${parameter} `));
+  });
+
+  it("tells an empty query apart", () => {
+    expect(isEmptyQuery(strictCatalogQuery(new URLSearchParams("format=json")))).toBe(true);
+    expect(isEmptyQuery(strictCatalogQuery(new URLSearchParams("tag=geo")))).toBe(false);
   });
 });
