@@ -43,6 +43,14 @@ export const platformConfigSchema = z.strictObject({
   /** The zone's plan: decides which rate limiting periods, timeouts and fields are allowed. */
   zonePlan: z.enum(ZONE_PLANS, { message: `must be one of ${ZONE_PLANS.join(", ")}` }),
   hostname,
+  /** Shown to agents (OpenAPI `info.title`, llms.txt, the MCP server's name). */
+  marketplaceName: z.string().min(1).max(80).optional(),
+  /** OpenAPI `info.contact`: an email address or an https URL. */
+  contact: z
+    .union([z.email(), z.url({ protocol: /^https$/ })], {
+      message: "must be an email address or an https:// URL",
+    })
+    .optional(),
   routeMode: z.enum(["customDomain", "route"]).default("customDomain"),
   resourcePrefix: z
     .string()

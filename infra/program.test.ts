@@ -161,6 +161,11 @@ describe("the Pulumi program under mocks: dev", async () => {
     });
   });
 
+  it("leaves the marketplace's name and contact unset when the stack does not set them (the gateway's defaults)", () => {
+    expect(binding(dispatch, "MARKETPLACE_NAME")).toBeUndefined();
+    expect(binding(dispatch, "CONTACT")).toBeUndefined();
+  });
+
   it("binds the gateway's public origin (402 resource URLs and catalog links) from the hostname", () => {
     expect(binding(dispatch, "PUBLIC_ORIGIN")).toEqual({
       type: "plain_text",
@@ -310,8 +315,18 @@ describe("the Pulumi program under mocks: prod", async () => {
     "402claw:facilitatorAuth": "s3cret",
     "402claw:adminToken": ADMIN,
     "402claw:authSecret": AUTH,
+    "402claw:marketplaceName": "Example API marketplace",
+    "402claw:contact": "apis@example.com",
   });
   const dispatch = one(resources, GATEWAY, "gateway-script");
+
+  it("binds the marketplace's name and contact for agents (OpenAPI info, llms.txt, MCP)", () => {
+    expect(binding(dispatch, "MARKETPLACE_NAME")).toMatchObject({
+      type: "plain_text",
+      text: "Example API marketplace",
+    });
+    expect(binding(dispatch, "CONTACT")).toMatchObject({ type: "plain_text", text: "apis@example.com" });
+  });
 
   it("uses Base mainnet USDC and prod names; no creator APIs yet", () => {
     const text = (name: string) => (binding(dispatch, name) as { text?: string }).text;

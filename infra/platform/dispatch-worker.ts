@@ -112,6 +112,8 @@ export function dispatchBindings(args: DispatchWorkerArgs): pulumi.Output<Script
       // The public origin of the gateway: the 402's resource.url and catalog links are built from
       // it, never from the request's Host header.
       plain("PUBLIC_ORIGIN", `https://${config.hostname}`),
+      ...(config.marketplaceName ? [plain("MARKETPLACE_NAME", config.marketplaceName)] : []),
+      ...(config.contact ? [plain("CONTACT", config.contact)] : []),
       plain("X402_NETWORK", config.network),
       plain("X402_ASSET", config.asset),
       plain("X402_ASSET_NAME", config.assetName),
