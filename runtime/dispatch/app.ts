@@ -3,6 +3,7 @@ import { errorToResponse, HttpError } from "../shared/http-error.ts";
 import { isAdmin } from "./admin/admin-auth.ts";
 import { ledgerReport } from "./admin/ledger-report.ts";
 import { reconcileUnknownPayments } from "./admin/reconcile.ts";
+import { settleAllChannels } from "./admin/settle.ts";
 import { apiResponseHeaders, handleApiCall } from "./api-call.ts";
 import { listApis } from "./api-registry.ts";
 import { catalogEntries, wantsJson } from "./catalog.ts";
@@ -42,6 +43,11 @@ export function createDispatchApp(): Hono<{ Bindings: DispatchEnv }> {
   app.post("/admin/reconcile", async (c) => {
     if (!isAdmin(c.req.raw, c.env)) throw notFound();
     return c.json({ outcomes: await reconcileUnknownPayments(c.env) });
+  });
+
+  app.post("/admin/settle", async (c) => {
+    if (!isAdmin(c.req.raw, c.env)) throw notFound();
+    return c.json(await settleAllChannels(c.env));
   });
 
   app.get("/admin/ledger", async (c) => {

@@ -30,6 +30,17 @@ export interface DispatchSettings {
   adminToken?: string;
   authSecret?: string;
   rpcUrl?: string;
+  /**
+   * The receiver-authorizer key of the batch-settlement scheme (a platform secret): it signs the
+   * claims and cooperative refunds of every payment channel. Unset: only `exact` is offered.
+   */
+  receiverAuthorizerKey?: `0x${string}`;
+  /** Seconds a payer must wait between starting and finishing a withdrawal from a channel. */
+  withdrawDelaySeconds: number;
+  /** How often outstanding vouchers are claimed on chain and settled to each API's split. */
+  settleIntervalSeconds: number;
+  /** A channel unused this long is refunded to its payer cooperatively. */
+  refundIdleSeconds: number;
 }
 
 /** Unset and empty are the same thing for a plain-text setting. */
@@ -57,7 +68,7 @@ const binding = (what: string) =>
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address");
 
 /** Settings that are secrets: their values never appear in an error. */
-const SECRETS = new Set(["FACILITATOR_AUTH", "ADMIN_TOKEN", "AUTH_SECRET"]);
+const SECRETS = new Set(["FACILITATOR_AUTH", "ADMIN_TOKEN", "AUTH_SECRET", "RECEIVER_AUTHORIZER_KEY"]);
 
 const schema = z
   .object({
@@ -83,6 +94,13 @@ const schema = z
     ADMIN_TOKEN: optional(z.string()),
     AUTH_SECRET: optional(z.string()),
     RPC_URL: optional(httpUrl),
+    RECEIVER_AUTHORIZER_KEY: optional(
+      z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex private key"),
+    ),
+    // The scheme's bounds (15 minutes to 30 days).
+    BATCH_WITHDRAW_DELAY_SECONDS: withDefault(wholeNumber(900, 2_592_000, "seconds"), 86_400),
+    BATCH_SETTLE_INTERVAL_SECONDS: withDefault(wholeNumber(5, 86_400, "seconds"), 3_600),
+    BATCH_REFUND_IDLE_SECONDS: withDefault(wholeNumber(60, 2_592_000, "seconds"), 7 * 86_400),
   })
   .refine((env) => env[BINDINGS.dispatcher] !== undefined || env[BINDINGS.localNamespace] !== undefined, {
     path: [BINDINGS.dispatcher],
@@ -127,6 +145,12 @@ function parseSettings(env: DispatchEnv): DispatchSettings | HttpError {
     ...(value.ADMIN_TOKEN ? { adminToken: value.ADMIN_TOKEN } : {}),
     ...(value.AUTH_SECRET ? { authSecret: value.AUTH_SECRET } : {}),
     ...(value.RPC_URL ? { rpcUrl: value.RPC_URL } : {}),
+    ...(value.RECEIVER_AUTHORIZER_KEY
+      ? { receiverAuthorizerKey: value.RECEIVER_AUTHORIZER_KEY as `0x${string}` }
+      : {}),
+    withdrawDelaySeconds: value.BATCH_WITHDRAW_DELAY_SECONDS,
+    settleIntervalSeconds: value.BATCH_SETTLE_INTERVAL_SECONDS,
+    refundIdleSeconds: value.BATCH_REFUND_IDLE_SECONDS,
   };
 }
 

@@ -11,6 +11,7 @@ import { errorResponse } from "../../shared/http-error.ts";
 import type { ApiRecord } from "../api-record.ts";
 import type { DispatchEnv } from "../env.ts";
 import { dispatchSettings } from "../settings.ts";
+import type { ChannelSession } from "./channel-storage.ts";
 import type { FacilitatorTrace } from "./facilitator.ts";
 import { nothingWasSettled } from "./settle-outcome.ts";
 
@@ -40,6 +41,11 @@ export class PaidCall {
   private readonly startedAt = Date.now();
   /** The machine-readable reason of the last refusal x402 was told about (its 402 carries it). */
   refusal?: string;
+  /**
+   * Set when this call pays with a batch-settlement voucher: the SDK's scheme keeps the channel
+   * (and records the charged voucher) in the payer's ledger; the exact-payment steps do not apply.
+   */
+  channel?: ChannelSession;
 
   constructor(
     private readonly env: DispatchEnv,
@@ -58,7 +64,7 @@ export class PaidCall {
     requirements: PaymentRequirements,
     facilitator: FacilitatorClient,
   ): Promise<{ skip: true; result: VerifyResponse } | Abort | undefined> {
-    if (this.api.settleMode !== "before") return undefined;
+    if (this.api.settleMode !== "before" || this.channel) return undefined;
     try {
       return { skip: true, result: await facilitator.verify(paymentPayload, requirements) };
     } catch {
@@ -79,11 +85,13 @@ export class PaidCall {
       this.refusal = result.invalidReason ?? "invalid_payment";
       return undefined;
     }
+    if (this.channel) return undefined;
     return this.refuse(await this.claim(paymentPayload));
   }
 
   /** served (with the creator's answer) then settling, in one ledger call, before settle is sent. */
   async beforeSettle(): Promise<Abort | undefined> {
+    if (this.channel) return undefined;
     if (!this.claimed) return this.ledgerAbort("settlement requested for an unclaimed payment");
     const steps: AdvanceInput[] = this.served ? [{ state: "served", ...this.served }] : [];
     return (await this.record(...steps, { state: "settling" })) ? undefined : this.ledgerAbort();

@@ -1,12 +1,16 @@
 import type { PaymentOption } from "@x402/core/http";
 import { type RouteConfig, x402HTTPResourceServer, x402ResourceServer } from "@x402/core/server";
 import type { Price } from "@x402/core/types";
+import { BatchSettlementEvmScheme } from "@x402/evm/batch-settlement/server";
 import { ExactEvmScheme } from "@x402/evm/exact/server";
 import { bazaarResourceServerExtension } from "@x402/extensions/bazaar";
 import { paymentMiddlewareFromHTTPServer } from "@x402/hono";
 import { Hono } from "hono";
+import { privateKeyToAccount } from "viem/accounts";
 import { currentCall } from "./call-context.ts";
+import { PayerChannelStorage } from "./channel-storage.ts";
 import { facilitatorFor } from "./facilitator.ts";
+import { BATCH_SCHEME } from "./inspect-payment.ts";
 import { installLedgerHooks } from "./ledger-hooks.ts";
 import type { PaymentConfig } from "./payment-config.ts";
 
@@ -37,6 +41,19 @@ function buildGate(config: PaymentConfig): PaymentGate {
   const facilitator = facilitatorFor(config, () => currentCall()?.trace);
   const server = new x402ResourceServer(facilitator);
   server.register(config.network, new ExactEvmScheme());
+  if (config.batch) {
+    const signer = privateKeyToAccount(config.batch.receiverAuthorizerKey);
+    // The receiver is per API (the requirements' payTo); the scheme's own receiver only matters to
+    // channel managers, which run in the payer ledgers (ledger/batch-settler.ts), not here.
+    server.register(
+      config.network,
+      new BatchSettlementEvmScheme(signer.address, {
+        storage: new PayerChannelStorage(),
+        receiverAuthorizerSigner: signer,
+        withdrawDelay: config.batch.withdrawDelaySeconds,
+      }),
+    );
+  }
   server.registerExtension(bazaarResourceServerExtension);
   installLedgerHooks(server, facilitator);
   const httpServer = new x402HTTPResourceServer(server, currentApiRoute(config));
@@ -80,7 +97,7 @@ function currentApiRoute(config: PaymentConfig): RouteConfig {
     price: () => offered(route()?.accepts, scheme).price as Price,
   });
   return {
-    accepts: [option("exact")],
+    accepts: config.batch ? [option(BATCH_SCHEME), option("exact")] : [option("exact")],
     mimeType: "application/json",
     get resource() {
       return route()?.resource;

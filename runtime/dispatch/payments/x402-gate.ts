@@ -4,7 +4,8 @@ import type { ApiRecord } from "../api-record.ts";
 import type { DispatchEnv } from "../env.ts";
 import { dispatchSettings } from "../settings.ts";
 import { withCall } from "./call-context.ts";
-import { inspectPayment } from "./inspect-payment.ts";
+import { ChannelSession } from "./channel-storage.ts";
+import { BATCH_SCHEME, inspectPayment } from "./inspect-payment.ts";
 import { PaidCall } from "./paid-call.ts";
 import { type PaymentConfig, paymentConfig } from "./payment-config.ts";
 import { paymentGate } from "./payment-gate.ts";
@@ -43,7 +44,13 @@ export async function chargeFor(
   }
   const config = paymentConfig(c.env);
   const inspection = header
-    ? inspectPayment(header, expectedTerms(api, config), api.earlierPrices)
+    ? inspectPayment(
+        header,
+        expectedTerms(api, config, "exact"),
+        api.earlierPrices,
+        Date.now(),
+        config.batch ? expectedTerms(api, config, BATCH_SCHEME) : undefined,
+      )
     : undefined;
   // A quote paid just before a price change is honoured at the price it was quoted.
   const priced =
@@ -53,6 +60,14 @@ export async function chargeFor(
   const resourceUrl = new URL(new URL(c.req.url).pathname, dispatchSettings(c.env).publicOrigin);
   resourceUrl.search = "";
   const call = new PaidCall(c.env, priced, routeConfigFor(priced, config, resourceUrl.toString()), serve);
+  if (inspection?.ok && inspection.channel) {
+    const ledgers = c.env.PAYER_LEDGER!;
+    call.channel = new ChannelSession(
+      inspection.channel.channelId,
+      ledgers.get(ledgers.idFromName(inspection.channel.payer)),
+      { apiSlug: priced.slug, payTo: priced.payTo, network: config.network, asset: config.asset },
+    );
+  }
   const gate = paymentGate(config);
   if (!(await gate.ready()))
     return call.finish(
@@ -79,9 +94,9 @@ function unverifiedRefusal(header: string): string {
   return header ? "requirements_mismatch" : "payment_required";
 }
 
-function expectedTerms(api: ApiRecord, config: PaymentConfig) {
+function expectedTerms(api: ApiRecord, config: PaymentConfig, scheme: string) {
   return {
-    scheme: "exact",
+    scheme,
     network: config.network,
     asset: config.asset,
     amount: api.priceAtomic,
