@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createPublicClient, http } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
-import { type AnvilHandle, startAnvil } from "./anvil.ts";
+import { type AnvilHandle, blockTimeFromEnv, parseBlockTime, startAnvil } from "./anvil.ts";
 import { freePort, isPortInUse } from "./free-port.ts";
 
 const started: AnvilHandle[] = [];
@@ -62,5 +62,19 @@ describe("startAnvil", () => {
       "latest",
     ]);
     expect(balance.result).toBe("0x1234");
+  });
+});
+
+describe("block time settings", () => {
+  it("reads CHAIN_BLOCK_TIME as whole seconds, 0 or empty meaning instant, and names the setting when wrong", () => {
+    expect(blockTimeFromEnv({})).toBeUndefined();
+    expect(blockTimeFromEnv({ CHAIN_BLOCK_TIME: "" })).toBeUndefined();
+    expect(blockTimeFromEnv({ CHAIN_BLOCK_TIME: "0" })).toBeUndefined();
+    expect(blockTimeFromEnv({ CHAIN_BLOCK_TIME: "2" })).toBe(2);
+    expect(() => blockTimeFromEnv({ CHAIN_BLOCK_TIME: "fast" })).toThrow(
+      /CHAIN_BLOCK_TIME must be a whole number/,
+    );
+    expect(() => parseBlockTime("1.5", "--block-time")).toThrow(/--block-time must be a whole number/);
+    expect(() => parseBlockTime("-2", "--block-time")).toThrow(/--block-time/);
   });
 });

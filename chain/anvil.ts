@@ -129,6 +129,44 @@ async function waitForRpc(
   throw new Error(failure ?? `anvil did not answer on ${rpcUrl} within ${timeoutMs} ms`);
 }
 
+/**
+ * Reads the chain's block time from `CHAIN_BLOCK_TIME` (whole seconds; unset, empty or 0 = mine
+ * each transaction at once). A bad value is an error that names the variable.
+ */
+export function blockTimeFromEnv(env: Record<string, string | undefined> = process.env): number | undefined {
+  return parseBlockTime(env.CHAIN_BLOCK_TIME, "CHAIN_BLOCK_TIME");
+}
+
+/** Parses a block time in whole seconds (0 or empty = instant mining); `source` names the setting in errors. */
+export function parseBlockTime(value: string | undefined, source: string): number | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 3600) {
+    throw new Error(
+      `${source} must be a whole number of seconds between 0 and 3600 (got "${value}"); 0 mines at once`,
+    );
+  }
+  return seconds === 0 ? undefined : seconds;
+}
+
+/**
+ * Makes anvil mine a block every `seconds` (as a real chain does; Base: 2 s) instead of one per
+ * transaction; `undefined` or 0 switches back to mining at once.
+ */
+export async function setBlockTime(rpcUrl: string, seconds: number | undefined): Promise<void> {
+  const call = (method: string, params: unknown[]) =>
+    fetch(rpcUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+    }).then(async (response) => {
+      const body = (await response.json()) as { error?: { message: string } };
+      if (body.error) throw new Error(`${method} failed at ${rpcUrl}: ${body.error.message}`);
+    });
+  if (seconds) await call("evm_setIntervalMining", [seconds]);
+  else await call("evm_setAutomine", [true]);
+}
+
 async function rpcChainId(rpcUrl: string): Promise<number | undefined> {
   try {
     const response = await fetch(rpcUrl, {

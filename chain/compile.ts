@@ -9,7 +9,14 @@ import {
 export type { CompileOptions, ContractArtifact } from "./compile-solidity.ts";
 
 /** The chain's own contracts, by name; each lives in chain/contracts/<Name>.sol. */
-export const CONTRACT_NAMES = ["Usdc3009", "Multicall3"] as const;
+export const CONTRACT_NAMES = [
+  "Usdc3009",
+  "Multicall3",
+  "X402BatchSettlement",
+  "ERC3009DepositCollector",
+] as const;
+/** Sources the contracts import that produce no contract of their own (interfaces). */
+const SUPPORT_FILES = ["IDepositCollector.sol"] as const;
 export type ContractName = (typeof CONTRACT_NAMES)[number];
 
 export interface Artifacts {
@@ -18,10 +25,10 @@ export interface Artifacts {
   contracts: Record<ContractName, ContractArtifact>;
 }
 
-/** Compiles the token and Multicall3 with solc-js (cached; see compileSolidity). */
+/** Compiles the token, Multicall3 and the batch-settlement contracts with solc-js (cached; see compileSolidity). */
 export async function compileContracts(options: CompileOptions = {}): Promise<Artifacts> {
   const compiled = await compileSolidity(
-    CONTRACT_NAMES.map((name) => `${name}.sol`),
+    [...CONTRACT_NAMES.map((name) => `${name}.sol`), ...SUPPORT_FILES],
     options,
   );
   const contracts = Object.fromEntries(

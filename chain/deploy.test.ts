@@ -72,6 +72,7 @@ describe("ensureLocalChain", () => {
     const again = await ensureLocalChain({ rpcUrl: first.rpcUrl, chainId: first.chainId, recordFile });
     expect(again.deployedNow).toBe(false);
     expect(again.asset).toBe(deployed.asset);
+    const deployerNonce = await client.getTransactionCount({ address: ROLES.deployer.address });
     await first.stop();
 
     const second = await startAnvil({ port, stateFile });
@@ -79,6 +80,10 @@ describe("ensureLocalChain", () => {
     const restored = await ensureLocalChain({ rpcUrl: second.rpcUrl, chainId: second.chainId });
     expect(restored.deployedNow).toBe(false);
     expect(restored.asset).toBe(deployed.asset);
+    // The batch-settlement contracts came back with the state file: nothing was redeployed.
+    const secondClient = createPublicClient({ chain, transport: http(second.rpcUrl) });
+    expect(await secondClient.getTransactionCount({ address: ROLES.deployer.address })).toBe(deployerNonce);
+    expect(await secondClient.getCode({ address: restored.batchSettlement.settlement })).toMatch(/^0x60/);
   });
 
   it("deploys afresh on a new chain and refuses a chain id mismatch", async () => {

@@ -13,8 +13,15 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { type DevAccount, ROLES } from "./accounts.ts";
+import {
+  BATCH_SETTLEMENT_ADDRESS,
+  ERC3009_DEPOSIT_COLLECTOR_ADDRESS,
+  LOCAL_RECEIVER_AUTHORIZER,
+  LOCAL_WITHDRAW_DELAY_SECONDS,
+} from "./batch-settlement.ts";
 import { type Artifacts, compileContracts, isSameRuntimeCode } from "./compile.ts";
 import { caip2, localChain, MULTICALL3_ADDRESS } from "./local-chain.ts";
+import { placeBatchSettlement } from "./place-batch-settlement.ts";
 import { USDC3009_DECIMALS, USDC3009_NAME, USDC3009_VERSION, usdc3009Abi } from "./usdc3009-abi.ts";
 
 export interface EnsureLocalChainOptions {
@@ -40,6 +47,14 @@ export interface LocalChain {
   tokenVersion: typeof USDC3009_VERSION;
   decimals: typeof USDC3009_DECIMALS;
   multicall3: Address;
+  /** The x402 batch-settlement contracts at their canonical addresses, and the local channel terms. */
+  batchSettlement: {
+    settlement: Address;
+    depositCollector: Address;
+    withdrawDelay: number;
+    /** Signs ClaimBatch/Refund for every API's channels locally (a platform secret in production). */
+    receiverAuthorizer: { address: Address; privateKey: `0x${string}` };
+  };
   /** True when this call deployed the token; false when it re-used one already on chain. */
   deployedNow: boolean;
   deployer: DevAccount;
@@ -53,8 +68,8 @@ const FACILITATOR_ETH = parseEther("10000");
 
 /**
  * Makes an anvil chain ready for local payments: our EIP-3009 token deployed (or re-used),
- * Multicall3 at its canonical address, the demo payer funded with tokens and the
- * facilitator with ETH. Safe to call on every start.
+ * Multicall3 and the x402 batch-settlement contracts at their canonical addresses, the demo
+ * payer funded with tokens and the facilitator with ETH. Safe to call on every start.
  */
 export async function ensureLocalChain(options: EnsureLocalChainOptions): Promise<LocalChain> {
   const { rpcUrl, chainId } = options;
@@ -99,6 +114,8 @@ export async function ensureLocalChain(options: EnsureLocalChainOptions): Promis
     asset = getAddress(receipt.contractAddress);
   }
   if (options.recordFile) await writeRecord(options.recordFile, chainId, asset);
+  // After the token: a fresh chain's first deployer nonce must go to the token (see candidates).
+  await placeBatchSettlement(client, artifacts);
 
   await topUpPayer(client, asset, options.payerBalance ?? DEFAULT_PAYER_BALANCE);
   const facilitatorEth = await client.getBalance({ address: ROLES.facilitator.address });
@@ -115,6 +132,15 @@ export async function ensureLocalChain(options: EnsureLocalChainOptions): Promis
     tokenVersion: USDC3009_VERSION,
     decimals: USDC3009_DECIMALS,
     multicall3: MULTICALL3_ADDRESS,
+    batchSettlement: {
+      settlement: BATCH_SETTLEMENT_ADDRESS,
+      depositCollector: ERC3009_DEPOSIT_COLLECTOR_ADDRESS,
+      withdrawDelay: LOCAL_WITHDRAW_DELAY_SECONDS,
+      receiverAuthorizer: {
+        address: LOCAL_RECEIVER_AUTHORIZER.address,
+        privateKey: LOCAL_RECEIVER_AUTHORIZER.privateKey,
+      },
+    },
     deployedNow,
     deployer: ROLES.deployer,
     facilitator: ROLES.facilitator,
@@ -133,7 +159,7 @@ function devClient(rpcUrl: string, chainId: number) {
     .extend(publicActions)
     .extend(walletActions);
 }
-type DevClient = ReturnType<typeof devClient>;
+export type DevClient = ReturnType<typeof devClient>;
 
 async function placeMulticall3(client: DevClient, artifacts: Artifacts): Promise<void> {
   const code = await client.getCode({ address: MULTICALL3_ADDRESS });

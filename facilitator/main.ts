@@ -8,7 +8,7 @@ const config = facilitatorConfigFromEnv();
 const handle = await startFacilitator(config);
 const networks = config.networks.map((n) => `eip155:${n.chainId} via ${n.rpcUrl}`).join(", ");
 console.log(
-  `facilitator ${privateKeyToAccount(config.privateKey).address} listening on ${handle.url} (exact on ${networks})`,
+  `facilitator ${privateKeyToAccount(config.privateKey).address} listening on ${handle.url} (exact and batch-settlement on ${networks})`,
 );
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -1,23 +1,31 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { x402Facilitator } from "@x402/core/facilitator";
+import { BatchSettlementEvmScheme } from "@x402/evm/batch-settlement/facilitator";
 import { ExactEvmScheme } from "@x402/evm/exact/facilitator";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { errorResponse, errorToResponse, HttpError } from "../runtime/shared/http-error.ts";
+import { type BatchFacilitatorRequest, parseBatchRequest } from "./batch-request-body.ts";
 import { type FacilitatorConfig, type FacilitatorConfigInput, parseFacilitatorConfig } from "./config.ts";
 import { createEvmNetwork, type EvmNetwork } from "./evm-network.ts";
 import { type FacilitatorRequest, parseFacilitatorRequest } from "./request-body.ts";
 import { isTransportError, RpcUnavailableError } from "./rpc-errors.ts";
+import { createSettleBatch } from "./settle-batch.ts";
 import { createSettleOnce } from "./settle-once.ts";
 
 /** Header on /settle answers saying how it was answered (first, joined, recorded, on-chain); for logs and tests. */
 export const SETTLEMENT_OUTCOME_HEADER = "x-settlement-outcome";
 const MAX_BODY_BYTES = 64 * 1024;
+// A batch-settlement claim of 100 channels is ~65 KB of JSON; only /settle takes claims.
+const MAX_SETTLE_BODY_BYTES = 256 * 1024;
+const SCHEMES = ["exact", "batch-settlement"] as const;
 
 /**
  * The facilitator's HTTP face, as `HTTPFacilitatorClient` from @x402/core speaks to it:
- * POST /verify, POST /settle, GET /supported, plus GET /health.
+ * POST /verify, POST /settle, GET /supported, plus GET /health. Serves `exact` and
+ * `batch-settlement` (deposits, claims, settles, refunds; it only relays: the resource server
+ * signs claims and refunds with its own receiver-authorizer key).
  */
 export function createFacilitatorApp(input: FacilitatorConfigInput | FacilitatorConfig): Hono {
   const config = parseFacilitatorConfig(input);
@@ -27,20 +35,22 @@ export function createFacilitatorApp(input: FacilitatorConfigInput | Facilitator
     const network = createEvmNetwork(config, chainId, rpcUrl);
     networks.set(network.network, network);
     facilitator.register(network.network, new ExactEvmScheme(network.signer));
+    facilitator.register(network.network, new BatchSettlementEvmScheme(network.signer));
   }
   const settleOnce = createSettleOnce(facilitator, config.maxRecordedSettlements);
+  const settleBatch = createSettleBatch(facilitator, config.maxRecordedSettlements);
 
   const app = new Hono();
-  app.use(
-    "*",
+  const limit = (maxSize: number) =>
     bodyLimit({
-      maxSize: MAX_BODY_BYTES,
+      maxSize,
       onError: () =>
-        errorResponse(413, "body_too_large", "the request body is larger than 64 KiB", {
-          maxBytes: MAX_BODY_BYTES,
+        errorResponse(413, "body_too_large", `the request body is larger than ${maxSize / 1024} KiB`, {
+          maxBytes: maxSize,
         }),
-    }),
-  );
+    });
+  app.use("/settle", limit(MAX_SETTLE_BODY_BYTES));
+  app.use("*", async (c, next) => (c.req.path === "/settle" ? next() : limit(MAX_BODY_BYTES)(c, next)));
 
   app.get("/supported", (c) => c.json(facilitator.getSupported()));
 
@@ -59,9 +69,11 @@ export function createFacilitatorApp(input: FacilitatorConfigInput | Facilitator
   });
 
   app.post("/settle", async (c) => {
-    const { request, network } = await readRequest(c, networks);
+    const { request, network, batch } = await readRequest(c, networks);
     try {
-      const { response, outcome } = await settleOnce.settle(request, network);
+      const { response, outcome } = batch
+        ? await settleBatch.settle(batch, network)
+        : await settleOnce.settle(request as FacilitatorRequest, network);
       c.header(SETTLEMENT_OUTCOME_HEADER, outcome);
       return c.json(response);
     } catch (error) {
@@ -94,26 +106,48 @@ export function createFacilitatorApp(input: FacilitatorConfigInput | Facilitator
   return app;
 }
 
-async function readRequest(
-  c: Context,
-  networks: Map<string, EvmNetwork>,
-): Promise<{ request: FacilitatorRequest; network: EvmNetwork }> {
+interface ReadRequest {
+  request: FacilitatorRequest | BatchFacilitatorRequest;
+  network: EvmNetwork;
+  /** Set for batch-settlement bodies. */
+  batch?: BatchFacilitatorRequest;
+}
+
+async function readRequest(c: Context, networks: Map<string, EvmNetwork>): Promise<ReadRequest> {
   let body: unknown;
   try {
     body = await c.req.json();
   } catch {
     throw new HttpError(400, "invalid_request", "body must be JSON");
   }
+  if (requestedScheme(body) === "batch-settlement") {
+    const parsed = parseBatchRequest(body);
+    if (!parsed.ok) throw new HttpError(400, "invalid_request", parsed.reason);
+    const network = servingNetwork(networks, "batch-settlement", parsed.request.paymentRequirements.network);
+    return { request: parsed.request, network, batch: parsed.request };
+  }
   const parsed = parseFacilitatorRequest(body);
   if (!parsed.ok) throw new HttpError(400, "invalid_request", parsed.reason);
   const { paymentRequirements } = parsed.request;
-  const network = networks.get(paymentRequirements.network);
-  if (paymentRequirements.scheme !== "exact" || !network) {
-    const served = [...networks.keys()].map((n) => `exact on ${n}`).join(", ");
-    const reason = `unsupported scheme/network "${paymentRequirements.scheme}" on ${paymentRequirements.network}; this facilitator serves ${served}`;
+  return {
+    request: parsed.request,
+    network: servingNetwork(networks, paymentRequirements.scheme, paymentRequirements.network),
+  };
+}
+
+function requestedScheme(body: unknown): unknown {
+  return (body as { paymentRequirements?: { scheme?: unknown } } | null)?.paymentRequirements?.scheme;
+}
+
+/** The network that serves this scheme, or a 400 naming what this facilitator does serve. */
+function servingNetwork(networks: Map<string, EvmNetwork>, scheme: string, networkId: string): EvmNetwork {
+  const network = networks.get(networkId);
+  if (!(SCHEMES as readonly string[]).includes(scheme) || !network) {
+    const served = `${SCHEMES.join(" and ")} on ${[...networks.keys()].join(", ")}`;
+    const reason = `unsupported scheme/network "${scheme}" on ${networkId}; this facilitator serves ${served}`;
     throw new HttpError(400, "unsupported_scheme_or_network", reason);
   }
-  return { request: parsed.request, network };
+  return network;
 }
 
 /** A failed verify/settle as the error to answer with: the chain unreachable is a 502 naming it. */

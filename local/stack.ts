@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, rmSync } from "node:fs";
 import type { Miniflare } from "miniflare";
+import { blockTimeFromEnv } from "../chain/anvil.ts";
 import { freePort } from "../chain/free-port.ts";
 import { type RunningLocalChain, startLocalChain } from "../chain/start-local-chain.ts";
 import { BINDINGS } from "../core/bindings.ts";
@@ -37,6 +38,8 @@ export interface LocalStackOptions {
   chainPort?: number;
   /** The facilitator's port (default 4020, 0 = any free port). */
   facilitatorPort?: number;
+  /** Seconds between local chain blocks (default: env CHAIN_BLOCK_TIME, else mine at once). */
+  blockTimeSeconds?: number;
   /** Extra plain-text settings for the dispatch worker (tests). */
   dispatchVars?: Record<string, string>;
   /** More hostname → loopback origin mappings for allowed test hosts (tests). */
@@ -79,6 +82,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         ? { stateFile: `${dir}/chain/anvil-state.json`, recordFile: `${dir}/chain/deployment.json` }
         : {}),
       logFile: `${dir}/chain/anvil.log`,
+      blockTimeSeconds: options.blockTimeSeconds ?? blockTimeFromEnv(),
     });
     stoppers.push(() => chain.stop());
     if (persist && chain.deployedNow && existsSync(`${dir}/state`)) {

@@ -1,4 +1,5 @@
 import { watch } from "node:fs";
+import { blockTimeFromEnv, parseBlockTime } from "../../chain/anvil.ts";
 import { stackApisDir } from "../../core/manifest/load.ts";
 import { projectRoot } from "../../local/paths.ts";
 import {
@@ -11,14 +12,16 @@ import {
 import { parseCommandArgs } from "../args.ts";
 import { say } from "../output.ts";
 
-const HELP = `Usage: 402claw dev [--stack dev] [--port 8787] [--chain-port 8545] [--facilitator-port 4020] [--no-watch]
-       (npm start runs this)
+const HELP = `Usage: 402claw dev [--stack dev] [--port 8787] [--chain-port 8545] [--facilitator-port 4020]
+                   [--block-time <seconds>] [--no-watch]
+       (npm start runs this; pass flags after --, e.g. npm start -- --block-time 2)
 
 Runs the whole marketplace on this machine, offline: a local EVM chain (anvil) with the test USDC
 token, the x402 facilitator, and workerd with the dispatch worker, the outbound worker and a local
 dispatch namespace; D1, R2, KV and the payer ledgers persisted in .local/state, chain state in
 .local/chain; every API of stacks/<stack>/apis built and published. Writes .local/dev.json.
-PORT, CHAIN_PORT and FACILITATOR_PORT override the ports.
+PORT, CHAIN_PORT and FACILITATOR_PORT override the ports. --block-time (or CHAIN_BLOCK_TIME) makes
+the chain mine a block every N seconds, as Base does every 2 s (default: each transaction at once).
 Watches the stack's API folders and republishes on change. Ctrl-C stops everything.`;
 
 export async function runDev(argv: string[]): Promise<number> {
@@ -29,6 +32,7 @@ export async function runDev(argv: string[]): Promise<number> {
       port: { type: "string" },
       "chain-port": { type: "string" },
       "facilitator-port": { type: "string" },
+      "block-time": { type: "string" },
       "no-watch": { type: "boolean" },
     },
     false,
@@ -49,6 +53,10 @@ export async function runDev(argv: string[]): Promise<number> {
     facilitatorPort: Number(
       values["facilitator-port"] ?? process.env.FACILITATOR_PORT ?? DEFAULT_FACILITATOR_PORT,
     ),
+    blockTimeSeconds:
+      values["block-time"] === undefined
+        ? blockTimeFromEnv()
+        : (parseBlockTime(values["block-time"], "--block-time") ?? 0),
   });
   printBanner(stack, Date.now() - started);
   printFailures(stack);
@@ -72,7 +80,7 @@ function printBanner(stack: LocalStack, ms: number): void {
   const first = stack.devFile.apis[0];
   say(`
 402claw marketplace running at ${stack.url}   (ready in ${ms} ms)
-local chain ${stack.chain.rpcUrl} (${stack.chain.network}), USDC ${stack.chain.asset}, facilitator ${stack.facilitatorUrl}
+local chain ${stack.chain.rpcUrl} (${stack.chain.network}, ${stack.chain.blockTimeSeconds ? `a block every ${stack.chain.blockTimeSeconds} s` : "instant blocks"}), USDC ${stack.chain.asset}, facilitator ${stack.facilitatorUrl}
 
 ${rows.join("\n") || "  (no APIs in this stack yet: 402claw init <slug> --kind data --source file.csv)"}
 
