@@ -40,5 +40,6 @@ export interface DispatchEnv {
   BATCH_WITHDRAW_DELAY_SECONDS?: string;
   BATCH_SETTLE_INTERVAL_SECONDS?: string;
   BATCH_REFUND_IDLE_SECONDS?: string;
+  BATCH_MIN_DEPOSIT_CALLS?: string;
   FACILITATOR_TIMEOUT_MS?: string;
 }

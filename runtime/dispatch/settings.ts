@@ -41,6 +41,8 @@ export interface DispatchSettings {
   settleIntervalSeconds: number;
   /** A channel unused this long is refunded to its payer cooperatively. */
   refundIdleSeconds: number;
+  /** The deposit a 402 suggests, in calls of the API's price (the client may deposit more). */
+  minDepositCalls: number;
 }
 
 /** Unset and empty are the same thing for a plain-text setting. */
@@ -101,6 +103,7 @@ const schema = z
     BATCH_WITHDRAW_DELAY_SECONDS: withDefault(wholeNumber(900, 2_592_000, "seconds"), 86_400),
     BATCH_SETTLE_INTERVAL_SECONDS: withDefault(wholeNumber(5, 86_400, "seconds"), 3_600),
     BATCH_REFUND_IDLE_SECONDS: withDefault(wholeNumber(60, 2_592_000, "seconds"), 7 * 86_400),
+    BATCH_MIN_DEPOSIT_CALLS: withDefault(wholeNumber(1, 1_000_000, "calls"), 100),
   })
   .refine((env) => env[BINDINGS.dispatcher] !== undefined || env[BINDINGS.localNamespace] !== undefined, {
     path: [BINDINGS.dispatcher],
@@ -151,6 +154,7 @@ function parseSettings(env: DispatchEnv): DispatchSettings | HttpError {
     withdrawDelaySeconds: value.BATCH_WITHDRAW_DELAY_SECONDS,
     settleIntervalSeconds: value.BATCH_SETTLE_INTERVAL_SECONDS,
     refundIdleSeconds: value.BATCH_REFUND_IDLE_SECONDS,
+    minDepositCalls: value.BATCH_MIN_DEPOSIT_CALLS,
   };
 }
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTempProject, type TempProject } from "../../e2e/support/temp-project.ts";
 import { startTestStack } from "../../e2e/support/test-stack.ts";
 import type { LocalStack } from "../../local/stack.ts";
-import type { ChannelWrite, ChargeInput, StoredChannel, VoucherRecord } from "./channel-store.ts";
+import type { ChannelWrite, ChargeInput, StoredChannel, VoucherRecord } from "./channel-types.ts";
 
 // batch-settlement channel state in the payer ledger, in real workerd (SQLite Durable Object).
 interface ChannelLedger {

@@ -14,7 +14,7 @@ export interface PaymentConfig {
   /** How long the gateway waits for the facilitator before answering 502. */
   facilitatorTimeoutMs: number;
   /** batch-settlement: offered (first) only when the platform holds a receiver-authorizer key. */
-  batch?: { receiverAuthorizerKey: `0x${string}`; withdrawDelaySeconds: number };
+  batch?: { receiverAuthorizerKey: `0x${string}`; withdrawDelaySeconds: number; minDepositCalls: number };
 }
 
 /** The payment settings, from the worker's settings (validated once per isolate; a bad one is a 503 naming it). */
@@ -45,6 +45,7 @@ function fromSettings(settings: DispatchSettings): PaymentConfig {
           batch: {
             receiverAuthorizerKey: settings.receiverAuthorizerKey,
             withdrawDelaySeconds: settings.withdrawDelaySeconds,
+            minDepositCalls: settings.minDepositCalls,
           },
         }
       : {}),

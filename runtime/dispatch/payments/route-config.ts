@@ -38,7 +38,12 @@ export function routeConfigFor(api: ApiRecord, config: PaymentConfig, resourceUr
     price: {
       amount: api.priceAtomic,
       asset: config.asset,
-      extra: { name: config.assetName, version: config.assetVersion },
+      extra: {
+        name: config.assetName,
+        version: config.assetVersion,
+        // The deposit the 402 suggests: enough for this many calls without a top-up transaction.
+        minDeposit: (BigInt(api.priceAtomic) * BigInt(config.batch.minDepositCalls)).toString(),
+      },
     },
     maxTimeoutSeconds: config.maxTimeoutSeconds,
   };

@@ -1,0 +1,103 @@
+import { decodePaymentRequiredHeader } from "@x402/core/http";
+import { type Address, createPublicClient, type Hex, http } from "viem";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { batchPayer } from "../chain/batch-settlement-harness.ts";
+import type { LocalStack } from "../local/stack.ts";
+import type { VoucherRecord } from "../runtime/ledger/channel-types.ts";
+import { balanceOf } from "./support/chain.ts";
+import { makeTempProject, type TempProject } from "./support/temp-project.ts";
+import { runCli, startTestStack } from "./support/test-stack.ts";
+
+// x402 batch-settlement through the gateway, with the official client (batch-settlement scheme
+// registered beside exact) on the real local chain and facilitator: one deposit, then vouchers
+// that cost no transaction, claimed and settled into the API's split by `402claw settle`.
+
+const CALLS = 100;
+let project: TempProject;
+let stack: LocalStack;
+let payerKey: Hex;
+
+beforeAll(async () => {
+  project = makeTempProject();
+  // Claims run only when asked in this file, so the transactions counted are the ones it causes.
+  stack = await startTestStack(project, { dispatchVars: { BATCH_SETTLE_INTERVAL_SECONDS: "86400" } });
+  payerKey = (stack.devFile as typeof stack.devFile & { payer: { privateKey: Hex } }).payer.privateKey;
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  project?.remove();
+});
+
+const chain = () => createPublicClient({ transport: http(stack.chain.rpcUrl) });
+
+/** Transactions mined in blocks after `from`. */
+async function transactionsSince(from: bigint): Promise<number> {
+  const client = chain();
+  const to = await client.getBlockNumber();
+  let count = 0;
+  for (let block = from + 1n; block <= to; block++)
+    count += (await client.getBlock({ blockNumber: block })).transactions.length;
+  return count;
+}
+
+async function vouchersOf(payer: string): Promise<VoucherRecord[]> {
+  const namespace = await stack.mf.getDurableObjectNamespace("PAYER_LEDGER", "dispatch");
+  const ledger = namespace.get(namespace.idFromName(payer.toLowerCase())) as unknown as {
+    vouchers(): Promise<VoucherRecord[]>;
+  };
+  return ledger.vouchers();
+}
+
+describe("batch-settlement through the gateway", () => {
+  it("offers batch-settlement first and exact second, at the same price and payTo", async () => {
+    const response = await fetch(`${stack.url}/world-cities?limit=1`);
+    expect(response.status).toBe(402);
+    const { accepts } = decodePaymentRequiredHeader(response.headers.get("payment-required")!);
+    expect(accepts.map((offer) => offer.scheme)).toEqual(["batch-settlement", "exact"]);
+    expect(accepts[0]!.amount).toBe(accepts[1]!.amount);
+    expect(accepts[0]!.payTo).toBe(accepts[1]!.payTo);
+    expect(accepts[0]!.extra).toMatchObject({
+      receiverAuthorizer: stack.chain.batchSettlement.receiverAuthorizer.address,
+      withdrawDelay: stack.chain.batchSettlement.withdrawDelay,
+    });
+  });
+
+  it("serves 100 vouchers after one deposit without a transaction, and settle moves exactly what was charged", async () => {
+    const payer = batchPayer({ chain: stack.chain, privateKey: payerKey });
+    const quote = decodePaymentRequiredHeader(
+      (await fetch(`${stack.url}/world-cities?limit=1`)).headers.get("payment-required")!,
+    ).accepts[0]!;
+    const split = quote.payTo as Address;
+    const splitBefore = await balanceOf(stack, split);
+    const deposit = await payer.fetch(`${stack.url}/world-cities?limit=1`);
+    expect(deposit.status).toBe(200);
+    await deposit.arrayBuffer();
+    const afterDeposit = await chain().getBlockNumber();
+    for (let call = 0; call < CALLS; call++) {
+      const response = await payer.fetch(`${stack.url}/world-cities?limit=1`);
+      expect(response.status).toBe(200);
+      await response.arrayBuffer();
+    }
+    const vouchers = await vouchersOf(payer.address);
+    expect(vouchers).toHaveLength(CALLS + 1);
+    expect(vouchers.every((voucher) => voucher.state === "charged" && voucher.amount === quote.amount)).toBe(
+      true,
+    );
+    const charged = vouchers.reduce((sum, voucher) => sum + BigInt(voucher.amount), 0n);
+
+    const settled = await runCli(project, "settle");
+    expect(settled.stderr + settled.stdout).toMatch(/claim +0x[0-9a-f]{64}/);
+    expect(settled.code).toBe(0);
+    expect(await transactionsSince(afterDeposit)).toBeLessThanOrEqual(3);
+    expect((await balanceOf(stack, split)) - splitBefore).toBe(charged);
+    expect((await vouchersOf(payer.address)).every((voucher) => voucher.state === "settled")).toBe(true);
+  });
+
+  it("still serves clients that only know exact", async () => {
+    const payer = batchPayer({ chain: stack.chain, privateKey: payerKey, exactOnly: true });
+    const response = await payer.fetch(`${stack.url}/world-cities?limit=1`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("payment-response")).toBeTruthy();
+  });
+});
