@@ -92,6 +92,12 @@ describe("batch-settlement through the gateway", () => {
     expect(await transactionsSince(afterDeposit)).toBeLessThanOrEqual(3);
     expect((await balanceOf(stack, split)) - splitBefore).toBe(charged);
     expect((await vouchersOf(payer.address)).every((voucher) => voucher.state === "settled")).toBe(true);
+
+    const ledger = await runCli(project, "ledger");
+    expect(ledger.stdout).toMatch(/world-cities +batch_settled +101 /);
+    expect(ledger.stdout).toMatch(/batch-settlement: 1 channel\(s\).* ok/);
+    expect(ledger.stderr).toContain("ledger agrees with the chain");
+    expect(ledger.code).toBe(0);
   });
 
   it("still serves clients that only know exact", async () => {

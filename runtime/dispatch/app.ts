@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { errorToResponse, HttpError } from "../shared/http-error.ts";
 import { isAdmin } from "./admin/admin-auth.ts";
-import { ledgerReport } from "./admin/ledger-report.ts";
+import { channelReport, ledgerReport } from "./admin/ledger-report.ts";
 import { reconcileUnknownPayments } from "./admin/reconcile.ts";
 import { settleAllChannels } from "./admin/settle.ts";
 import { apiResponseHeaders, handleApiCall } from "./api-call.ts";
@@ -52,7 +52,7 @@ export function createDispatchApp(): Hono<{ Bindings: DispatchEnv }> {
 
   app.get("/admin/ledger", async (c) => {
     if (!isAdmin(c.req.raw, c.env)) throw notFound();
-    return c.json({ lines: await ledgerReport(c.env) });
+    return c.json({ lines: await ledgerReport(c.env), channels: await channelReport(c.env) });
   });
 
   // Creator sign-in and private stats; "creators" is a reserved slug, so no API can shadow it.

@@ -223,9 +223,10 @@ export class PayerLedger extends DurableObject<LedgerEnv> {
       },
       refundIdle ? { refundIdleSeconds: settings.refundIdleSeconds } : {},
     );
-    // Failed steps are retried on the next run; claimed and settled states go to D1 soon.
+    // Failed steps are retried on the next run.
     if (run.errors.length) this.schedule("claim", Date.now() + settings.settleIntervalSeconds * 1000);
-    this.schedule("export", Date.now() + EXPORT_DELAY_MS);
+    // What moved on chain reaches D1 before this returns, so the ledger report agrees with the chain.
+    await this.exportVouchers();
     return run;
   }
 
@@ -309,13 +310,18 @@ export class PayerLedger extends DurableObject<LedgerEnv> {
       const lastUse = Math.min(...funded.map((channel) => channel.lastRequestTimestamp));
       if (funded.length) this.schedule("refund", Math.max(lastUse + idleMs, now + 60_000));
     }
-    if (due("export") || claim || refund) {
-      const changed = this.channels.unexported(200);
-      if (changed.length) {
-        await exportVouchersToD1(this.env.DB, changed);
-        this.channels.markExported(changed);
-        if (this.channels.unexported(1).length) this.schedule("export", now + EXPORT_DELAY_MS);
-      }
+    if (due("export")) await this.exportVouchers();
+  }
+
+  /** Copies every voucher changed since its last copy to D1, in batches. */
+  private async exportVouchers(): Promise<void> {
+    for (
+      let changed = this.channels.unexported(200);
+      changed.length;
+      changed = this.channels.unexported(200)
+    ) {
+      await exportVouchersToD1(this.env.DB, changed);
+      this.channels.markExported(changed);
     }
   }
 
