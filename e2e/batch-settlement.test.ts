@@ -5,6 +5,7 @@ import { batchPayer } from "../chain/batch-settlement-harness.ts";
 import type { LocalStack } from "../local/stack.ts";
 import type { VoucherRecord } from "../runtime/ledger/channel-types.ts";
 import { balanceOf } from "./support/chain.ts";
+import { type CountingServer, startCountingServer } from "./support/counting-server.ts";
 import { makeTempProject, type TempProject } from "./support/temp-project.ts";
 import { runCli, startTestStack } from "./support/test-stack.ts";
 
@@ -15,17 +16,23 @@ import { runCli, startTestStack } from "./support/test-stack.ts";
 const CALLS = 100;
 let project: TempProject;
 let stack: LocalStack;
+let counter: CountingServer;
 let payerKey: Hex;
 
 beforeAll(async () => {
-  project = makeTempProject();
+  project = makeTempProject({ fixtures: ["counted"] });
+  counter = await startCountingServer();
   // Claims run only when asked in this file, so the transactions counted are the ones it causes.
-  stack = await startTestStack(project, { dispatchVars: { BATCH_SETTLE_INTERVAL_SECONDS: "86400" } });
+  stack = await startTestStack(project, {
+    dispatchVars: { BATCH_SETTLE_INTERVAL_SECONDS: "86400" },
+    extraResolveOverrides: { "counter.402claw.test": counter.url },
+  });
   payerKey = (stack.devFile as typeof stack.devFile & { payer: { privateKey: Hex } }).payer.privateKey;
 }, 120_000);
 
 afterAll(async () => {
   await stack?.stop();
+  await counter?.stop();
   project?.remove();
 });
 
@@ -98,6 +105,21 @@ describe("batch-settlement through the gateway", () => {
     expect(ledger.stdout).toMatch(/batch-settlement: 1 channel\(s\).* ok/);
     expect(ledger.stderr).toContain("ledger agrees with the chain");
     expect(ledger.code).toBe(0);
+  });
+
+  it("counts no voucher for a failed creator response, and the channel goes on from where it was", async () => {
+    const payer = batchPayer({ chain: stack.chain, privateKey: payerKey });
+    const statuses = [];
+    for (const query of ["", "?status=500", ""]) {
+      const response = await payer.fetch(`${stack.url}/counted${query}`);
+      await response.arrayBuffer();
+      statuses.push(response.status);
+    }
+    expect(statuses).toEqual([200, 500, 200]);
+    expect(counter.hits("/hit/counted")).toBe(3);
+    const counted = (await vouchersOf(payer.address)).filter((voucher) => voucher.apiSlug === "counted");
+    expect(counted.map((voucher) => voucher.amount)).toEqual(["1000", "1000"]);
+    expect(counted.map((voucher) => voucher.cumulative)).toEqual(["1000", "2000"]);
   });
 
   it("still serves clients that only know exact", async () => {
