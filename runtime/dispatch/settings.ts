@@ -105,6 +105,13 @@ const schema = z
     BATCH_REFUND_IDLE_SECONDS: withDefault(wholeNumber(60, 2_592_000, "seconds"), 7 * 86_400),
     BATCH_MIN_DEPOSIT_CALLS: withDefault(wholeNumber(1, 1_000_000, "calls"), 100),
   })
+  // The risk bound: a payer's withdrawal can finish only after the delay, so outstanding vouchers
+  // must be claimed well before it (at least twice per delay, so one failed run can be retried).
+  .refine((env) => env.BATCH_SETTLE_INTERVAL_SECONDS * 2 <= env.BATCH_WITHDRAW_DELAY_SECONDS, {
+    path: ["BATCH_SETTLE_INTERVAL_SECONDS"],
+    message:
+      "must be at most half of BATCH_WITHDRAW_DELAY_SECONDS, so vouchers are claimed before a withdrawal can finish",
+  })
   .refine((env) => env[BINDINGS.dispatcher] !== undefined || env[BINDINGS.localNamespace] !== undefined, {
     path: [BINDINGS.dispatcher],
     message: `no dispatch namespace: bind ${BINDINGS.dispatcher} (production) or ${BINDINGS.localNamespace} (local stack)`,
