@@ -22,9 +22,10 @@ let payerKey: Hex;
 beforeAll(async () => {
   project = makeTempProject({ fixtures: ["counted"] });
   counter = await startCountingServer();
-  // Claims run only when asked in this file, so the transactions counted are the ones it causes.
+  // Claims run only when asked in this file (the longest interval the 15-minute withdrawal delay
+  // allows), so the transactions counted are the ones it causes.
   stack = await startTestStack(project, {
-    dispatchVars: { BATCH_SETTLE_INTERVAL_SECONDS: "86400" },
+    dispatchVars: { BATCH_SETTLE_INTERVAL_SECONDS: "450" },
     extraResolveOverrides: { "counter.402claw.test": counter.url },
   });
   payerKey = (stack.devFile as typeof stack.devFile & { payer: { privateKey: Hex } }).payer.privateKey;
@@ -120,6 +121,21 @@ describe("batch-settlement through the gateway", () => {
     const counted = (await vouchersOf(payer.address)).filter((voucher) => voucher.apiSlug === "counted");
     expect(counted.map((voucher) => voucher.amount)).toEqual(["1000", "1000"]);
     expect(counted.map((voucher) => voucher.cumulative)).toEqual(["1000", "2000"]);
+  });
+
+  it("402claw call pays with a channel it keeps on disk (recovering one it lost), then reuses it", async () => {
+    const first = await runCli(project, "call", `${stack.url}/counted`, "--deposit", "$0.05");
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/scheme +batch-settlement/);
+    const afterFirst = await chain().getBlockNumber();
+    const second = await runCli(project, "call", `${stack.url}/counted`);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toMatch(/transaction none \(a voucher/);
+    // The second run found its channel on disk: no deposit, no transaction.
+    expect(await transactionsSince(afterFirst)).toBe(0);
+    const exact = await runCli(project, "call", `${stack.url}/counted`, "--exact");
+    expect(exact.code).toBe(0);
+    expect(exact.stderr).toMatch(/scheme +exact/);
   });
 
   it("still serves clients that only know exact", async () => {

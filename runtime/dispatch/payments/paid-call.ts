@@ -42,6 +42,11 @@ export class PaidCall {
   /** The machine-readable reason of the last refusal x402 was told about (its 402 carries it). */
   refusal?: string;
   /**
+   * x402 got as far as verifying this payment: any 402 now carries the code of the scheme, the
+   * facilitator or a hook (e.g. batch-settlement's corrective 402, which clients act on).
+   */
+  verifying = false;
+  /**
    * Set when this call pays with a batch-settlement voucher: the SDK's scheme keeps the channel
    * (and records the charged voucher) in the payer's ledger; the exact-payment steps do not apply.
    */
@@ -64,6 +69,7 @@ export class PaidCall {
     requirements: PaymentRequirements,
     facilitator: FacilitatorClient,
   ): Promise<{ skip: true; result: VerifyResponse } | Abort | undefined> {
+    this.verifying = true;
     if (this.api.settleMode !== "before" || this.channel) return undefined;
     try {
       return { skip: true, result: await facilitator.verify(paymentPayload, requirements) };

@@ -81,7 +81,9 @@ export async function chargeFor(
       return withReason(quote, refusal.code, refusal.message);
     }
     const response = await gate.app.fetch(c.req.raw, c.env, c.executionCtx);
-    return withCodedReason(await call.finish(response), call.refusal ?? unverifiedRefusal(header));
+    const code = call.refusal ?? (call.verifying ? undefined : unverifiedRefusal(header));
+    const finished = await call.finish(response);
+    return code ? withCodedReason(finished, code) : finished;
   });
 }
 
