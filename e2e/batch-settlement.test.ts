@@ -106,6 +106,14 @@ describe("batch-settlement through the gateway", () => {
     expect(ledger.stdout).toMatch(/batch-settlement: 1 channel\(s\).* ok/);
     expect(ledger.stderr).toContain("ledger agrees with the chain");
     expect(ledger.code).toBe(0);
+
+    // Creators see batch revenue like any other: 101 paid calls, all settled into the split.
+    const stats = await runCli(project, "stats", "world-cities");
+    expect(stats.code, stats.stderr).toBe(0);
+    expect(stats.stdout).toMatch(/all time\s+101\s+101\s+0\s+0 \(\$0\.00\)\s+\$0\.101/);
+    const logs = await runCli(project, "logs", "world-cities");
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(logs.stdout).toContain("batch_settled");
   });
 
   it("counts no voucher for a failed creator response, and the channel goes on from where it was", async () => {
