@@ -5,6 +5,8 @@ import {
   BatchSettlementChannelManager,
   BatchSettlementEvmScheme,
   type Channel,
+  type ChannelStorage,
+  InMemoryChannelStorage,
 } from "@x402/evm/batch-settlement/server";
 import { type ChannelStore, LedgerChannelStorage } from "./channel-store.ts";
 
@@ -30,13 +32,14 @@ export interface SettlerConfig {
 /**
  * Claims and settles one payer's channels with the SDK's channel manager (off the request path):
  * outstanding vouchers are claimed in batches of ≤ 100 channel rows, each claim recorded on the
- * vouchers it covers, then every receiver (an API's split) with claimed funds is settled.
+ * vouchers it covers, then every receiver (an API's split) with claimed funds is settled (unless
+ * `settle: false`: the caller settles each receiver once for many payers).
  * Optionally refunds channels idle for `refundIdleSeconds` cooperatively.
  */
 export async function settleChannels(
   store: ChannelStore,
   config: SettlerConfig,
-  options: { refundIdleSeconds?: number } = {},
+  options: { refundIdleSeconds?: number; settle?: boolean } = {},
 ): Promise<SettlementRun> {
   const run: SettlementRun = { claims: [], settles: [], refunds: [], errors: [] };
   const storage = new LedgerChannelStorage(store);
@@ -67,16 +70,25 @@ export async function settleChannels(
   }
   if (options.refundIdleSeconds !== undefined)
     await refundIdle(store, storage, config, options.refundIdleSeconds, run);
+  if (options.settle === false) return run;
   for (const { payTo } of store.claimedReceivers()) {
     try {
-      const settled = await managerFor(payTo as `0x${string}`, storage, config).settle();
-      store.markSettled(payTo, settled.transaction);
-      run.settles.push({ payTo, transaction: settled.transaction });
+      const transaction = await settleReceiver(payTo as `0x${string}`, config);
+      store.markSettled(payTo, transaction);
+      run.settles.push({ payTo, transaction });
     } catch (error) {
       run.errors.push(`settle for ${payTo}: ${message(error)}`);
     }
   }
   return run;
+}
+
+/**
+ * `settle(receiver, token)`: moves everything claimed for one receiver (an API's split), from
+ * every payer's channels, into it. Returns the transaction.
+ */
+export async function settleReceiver(receiver: `0x${string}`, config: SettlerConfig): Promise<string> {
+  return (await managerFor(receiver, new EmptyChannelStorage(), config).settle()).transaction;
 }
 
 async function refundIdle(
@@ -105,9 +117,12 @@ async function refundIdle(
   }
 }
 
+/** A settle-only manager reads no channel: it gets an empty in-memory storage. */
+const EmptyChannelStorage = InMemoryChannelStorage;
+
 function managerFor(
   receiver: `0x${string}`,
-  storage: LedgerChannelStorage,
+  storage: ChannelStorage,
   config: SettlerConfig,
 ): BatchSettlementChannelManager {
   const scheme = new BatchSettlementEvmScheme(receiver, {

@@ -1,9 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Channel } from "@x402/evm/batch-settlement/server";
-import { privateKeyToAccount } from "viem/accounts";
 import type { DispatchEnv } from "../dispatch/env.ts";
-import { facilitatorFor } from "../dispatch/payments/facilitator.ts";
-import { paymentConfig } from "../dispatch/payments/payment-config.ts";
+import { settlerConfig } from "../dispatch/payments/settler-config.ts";
 import { dispatchSettings } from "../dispatch/settings.ts";
 import { type SettlementRun, settleChannels } from "./batch-settler.ts";
 import {
@@ -197,6 +195,18 @@ export class PayerLedger extends DurableObject<LedgerEnv> {
     return written;
   }
 
+  /** Receivers (API splits) this payer's claimed, unsettled vouchers are waiting on. */
+  claimedReceivers(): string[] {
+    return this.channels.claimedReceivers().map((receiver) => receiver.payTo);
+  }
+
+  /** Records that `transaction` settled every claimed voucher paid to `payTo` (one settle serves all payers). */
+  async markSettled(payTo: string, transaction: string): Promise<number> {
+    const settled = this.channels.markSettled(payTo, transaction);
+    await this.exportVouchers();
+    return settled;
+  }
+
   /** This payer's charged vouchers, oldest first (all states, or one). */
   vouchers(state?: VoucherState): VoucherRecord[] {
     return this.channels.vouchers(state);
@@ -206,23 +216,15 @@ export class PayerLedger extends DurableObject<LedgerEnv> {
    * Claims every outstanding voucher and settles each receiver now (`402claw settle`, a withdrawal,
    * the schedule); idle channels are refunded when `refundIdle` says so.
    */
-  async settleNow(refundIdle = false): Promise<SettlementRun> {
+  async settleNow(refundIdle = false, settle = true): Promise<SettlementRun> {
     const settings = dispatchSettings(this.env);
-    const config = paymentConfig(this.env);
-    if (!settings.receiverAuthorizerKey) {
+    const config = settlerConfig(this.env);
+    if (!config)
       return { claims: [], settles: [], refunds: [], errors: ["RECEIVER_AUTHORIZER_KEY is not set"] };
-    }
-    const run = await settleChannels(
-      this.channels,
-      {
-        facilitator: facilitatorFor(config, () => undefined),
-        signer: privateKeyToAccount(settings.receiverAuthorizerKey),
-        network: config.network,
-        asset: config.asset as `0x${string}`,
-        withdrawDelaySeconds: settings.withdrawDelaySeconds,
-      },
-      refundIdle ? { refundIdleSeconds: settings.refundIdleSeconds } : {},
-    );
+    const run = await settleChannels(this.channels, config, {
+      ...(refundIdle ? { refundIdleSeconds: settings.refundIdleSeconds } : {}),
+      settle,
+    });
     // Failed steps are retried on the next run.
     if (run.errors.length) this.schedule("claim", Date.now() + settings.settleIntervalSeconds * 1000);
     // What moved on chain reaches D1 before this returns, so the ledger report agrees with the chain.

@@ -1,5 +1,6 @@
-import type { SettlementRun } from "../../ledger/batch-settler.ts";
+import { type SettlementRun, settleReceiver } from "../../ledger/batch-settler.ts";
 import type { DispatchEnv } from "../env.ts";
+import { settlerConfig } from "../payments/settler-config.ts";
 
 /** What settling every channel did, and what is still owed afterwards. */
 export interface SettleAllResult {
@@ -13,8 +14,8 @@ export interface SettleAllResult {
 }
 
 /**
- * Claims every outstanding batch-settlement voucher and settles each API's split now, ledger by
- * ledger (`402claw settle`, and the cron as a backstop to the ledgers' own alarms).
+ * Claims every outstanding batch-settlement voucher, ledger by ledger, then settles each API's
+ * split once for all payers (`402claw settle`, and the cron as a backstop to the ledgers' alarms).
  */
 export async function settleAllChannels(env: DispatchEnv): Promise<SettleAllResult> {
   const ledgers = env.PAYER_LEDGER;
@@ -30,14 +31,33 @@ export async function settleAllChannels(env: DispatchEnv): Promise<SettleAllResu
     errors: [],
     outstanding: { vouchers: 0, amount: "0" },
   };
+  const config = settlerConfig(env);
+  if (!config) throw new Error("settling needs RECEIVER_AUTHORIZER_KEY");
+  // Claims per payer ledger (each claim covers ≤ 100 of its channels) …
+  const waiting = new Map<string, string[]>();
+  for (const { payer } of results) {
+    const ledger = ledgers.get(ledgers.idFromName(payer));
+    const run = await ledger.settleNow(false, false);
+    result.claims.push(...run.claims);
+    result.refunds.push(...run.refunds);
+    result.errors.push(...run.errors.map((error) => `${payer}: ${error}`));
+    for (const payTo of await ledger.claimedReceivers())
+      waiting.set(payTo.toLowerCase(), [...(waiting.get(payTo.toLowerCase()) ?? []), payer]);
+  }
+  // … then one settle per API split, which moves every payer's claimed vouchers at once.
+  for (const [payTo, payers] of waiting) {
+    try {
+      const transaction = await settleReceiver(payTo as `0x${string}`, config);
+      result.settles.push({ payTo, transaction });
+      for (const payer of payers)
+        await ledgers.get(ledgers.idFromName(payer)).markSettled(payTo, transaction);
+    } catch (error) {
+      result.errors.push(`settle for ${payTo}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   let owed = 0n;
   for (const { payer } of results) {
     const ledger = ledgers.get(ledgers.idFromName(payer));
-    const run = await ledger.settleNow(false);
-    result.claims.push(...run.claims);
-    result.settles.push(...run.settles);
-    result.refunds.push(...run.refunds);
-    result.errors.push(...run.errors.map((error) => `${payer}: ${error}`));
     for (const state of ["charged", "claimed"] as const) {
       for (const voucher of await ledger.vouchers(state)) {
         result.outstanding.vouchers += 1;
