@@ -20,7 +20,7 @@ let counter: CountingServer;
 let payerKey: Hex;
 
 beforeAll(async () => {
-  project = makeTempProject({ fixtures: ["counted"] });
+  project = makeTempProject({ fixtures: ["counted", "metered"] });
   counter = await startCountingServer();
   // Claims run only when asked in this file (the longest interval the 15-minute withdrawal delay
   // allows), so the transactions counted are the ones it causes.
@@ -144,6 +144,26 @@ describe("batch-settlement through the gateway", () => {
     const exact = await runCli(project, "call", `${stack.url}/counted`, "--exact");
     expect(exact.code).toBe(0);
     expect(exact.stderr).toMatch(/scheme +exact/);
+  });
+
+  it("charges a voucher what the function reported (usage pricing); exact pays the price", async () => {
+    const payer = batchPayer({ chain: stack.chain, privateKey: payerKey });
+    for (const query of ["", "", "?charge=$0.5"]) {
+      const response = await payer.fetch(`${stack.url}/metered${query}`);
+      expect(response.status).toBe(200);
+      await response.arrayBuffer();
+    }
+    const metered = (await vouchersOf(payer.address)).filter((voucher) => voucher.apiSlug === "metered");
+    // A reported charge above the price is ignored: the call costs the price, never more.
+    expect(metered.map((voucher) => voucher.amount)).toEqual(["400", "400", "1000"]);
+    const exact = batchPayer({ chain: stack.chain, privateKey: payerKey, exactOnly: true });
+    const paid = await exact.fetch(`${stack.url}/metered`);
+    expect(paid.status).toBe(200);
+    const receipt = JSON.parse(atob(paid.headers.get("payment-response")!)) as { transaction: string };
+    const transfer = await chain().getTransactionReceipt({ hash: receipt.transaction as Hex });
+    expect(transfer.status).toBe("success");
+    // The token's Transfer event: exact moved the full price.
+    expect(transfer.logs.filter((log) => log.data !== "0x").map((log) => BigInt(log.data))).toContain(1000n);
   });
 
   it("still serves clients that only know exact", async () => {

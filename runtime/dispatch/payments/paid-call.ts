@@ -14,6 +14,7 @@ import { dispatchSettings } from "../settings.ts";
 import type { ChannelSession } from "./channel-storage.ts";
 import type { FacilitatorTrace } from "./facilitator.ts";
 import { nothingWasSettled } from "./settle-outcome.ts";
+import { reportedCharge, withSettlementOverride } from "./usage-charge.ts";
 
 type Abort = { abort: true; reason: string; message: string };
 type PayloadLike = { payload?: unknown };
@@ -131,7 +132,10 @@ export class PaidCall {
    * recorded as `failed` when x402 cancels the payment).
    */
   async serve(): Promise<Response> {
-    const response = await buffered(await this.run(), this.api.slug);
+    const answered = await this.run();
+    const charge = this.channel ? reportedCharge(answered, this.api.priceAtomic) : undefined;
+    let response = await buffered(answered, this.api.slug);
+    if (charge !== undefined && response.status < 400) response = withSettlementOverride(response, charge);
     const answer = { responseStatus: response.status, latencyMs: Date.now() - this.startedAt };
     if (this.api.settleMode === "before") await this.record({ state: "settled", ...answer });
     else this.served = answer;
