@@ -78,6 +78,8 @@ export function inspectPayment(
     const terms = checkTerms(accepted, batchExpected, earlierPrices, now);
     return terms.ok ? { ...terms, channel } : terms;
   }
+  // A scheme this gateway does not offer is named as such, not as a malformed exact payment.
+  if (!same(accepted.scheme, expected.scheme)) return checkTerms(accepted, expected, earlierPrices, now);
   const fieldProblem = checkAuthorization(payload.payload);
   if (fieldProblem) return fieldProblem;
   return checkTerms(accepted, expected, earlierPrices, now);
