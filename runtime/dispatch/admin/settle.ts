@@ -1,4 +1,5 @@
 import { type SettlementRun, settleReceiver } from "../../ledger/batch-settler.ts";
+import { HttpError } from "../../shared/http-error.ts";
 import type { DispatchEnv } from "../env.ts";
 import { settlerConfig } from "../payments/settler-config.ts";
 
@@ -32,7 +33,12 @@ export async function settleAllChannels(env: DispatchEnv): Promise<SettleAllResu
     outstanding: { vouchers: 0, amount: "0" },
   };
   const config = settlerConfig(env);
-  if (!config) throw new Error("settling needs RECEIVER_AUTHORIZER_KEY");
+  if (!config)
+    throw new HttpError(
+      409,
+      "batch_settlement_off",
+      "this gateway offers no batch-settlement (RECEIVER_AUTHORIZER_KEY is not set), so there is nothing to settle",
+    );
   // Claims per payer ledger (each claim covers ≤ 100 of its channels) …
   const waiting = new Map<string, string[]>();
   for (const { payer } of results) {
