@@ -5,7 +5,7 @@ import type { PaymentRequired, PaymentRequirements } from "@x402/core/types";
 export interface CapturedCall {
   /** The 402's decoded PAYMENT-REQUIRED (signing cost is measured against it). */
   paymentRequired: PaymentRequired;
-  /** The single option the marketplace offers: price, payTo, asset and EIP-712 domain. */
+  /** The marketplace's `exact` offer (what this comparison pays with): price, payTo, asset, EIP-712 domain. */
   requirements: PaymentRequirements;
   /** The paid answer's exact body and content type, served verbatim by the baseline. */
   body: string;
@@ -20,11 +20,9 @@ export async function captureCall(url: string, pay: typeof fetch): Promise<Captu
   if (quote.status !== 402 || !header)
     throw new Error(`expected a 402 quote from ${url}, got ${quote.status}`);
   const paymentRequired = decodePaymentRequiredHeader(header);
-  if (paymentRequired.accepts.length !== 1) {
-    // With several options the client's choice, not the gateway, would decide what is compared.
-    throw new Error(`expected one payment option, got ${paymentRequired.accepts.length}`);
-  }
-  const requirements = paymentRequired.accepts[0]!;
+  // batch-settlement is offered first; this comparison is about exact (bench/pay-batch.ts covers vouchers).
+  const requirements = paymentRequired.accepts.find((offer) => offer.scheme === "exact");
+  if (!requirements) throw new Error(`expected an exact offer, got ${paymentRequired.accepts.length} others`);
   const paid = await pay(url);
   const body = await paid.text();
   if (paid.status !== 200)

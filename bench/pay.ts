@@ -5,9 +5,13 @@
  *
  *   npm run bench:pay   (PAY_CALLS=400 PAY_PAYERS=4 PAY_SERIAL_CALLS=40 PAY_WARMUP=10 by default)
  *
+ * Then bench/pay-batch.ts runs twice (instant and 2-s blocks): batch-settlement vouchers vs exact
+ * vs the reference server, with transactions and gas per 1,000 calls (PAY_SKIP_BATCH=1 skips it).
+ *
  * A missed target prints MISS and still exits 0; only a broken run (startup failure, a paid call
  * that is not a settled 200 with the right answer, a payTo balance off by anything) exits 1.
  */
+import { spawnSync } from "node:child_process";
 import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import type { Address } from "viem";
@@ -247,8 +251,25 @@ async function main(): Promise<number> {
   }
 }
 
+/**
+ * The batch-settlement comparison (bench/pay-batch.ts), in the same run, on instant blocks and on
+ * Base-like 2-s blocks; each in its own process with its own stack, after this one has stopped.
+ */
+function runBatchComparisons(): number {
+  let code = 0;
+  for (const blockTime of ["", "2"]) {
+    log(`batch-settlement comparison, ${blockTime ? `${blockTime}-s blocks` : "instant blocks"}`);
+    const run = spawnSync(process.execPath, ["--import", "tsx", "bench/pay-batch.ts"], {
+      stdio: ["ignore", "inherit", "inherit"],
+      env: { ...process.env, CHAIN_BLOCK_TIME: blockTime },
+    });
+    code ||= run.status ?? 1;
+  }
+  return code;
+}
+
 main().then(
-  (code) => process.exit(code),
+  (code) => process.exit(code || (process.env.PAY_SKIP_BATCH ? 0 : runBatchComparisons())),
   (error: unknown) => {
     console.error(error);
     process.exit(1);

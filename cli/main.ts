@@ -28,6 +28,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "per-API payment totals, checked against the chain",
     load: async () => (await import("./commands/ledger.ts")).runLedger,
   },
+  settle: {
+    summary: "claim and settle every outstanding batch-settlement voucher now",
+    load: async () => (await import("./commands/settle.ts")).runSettle,
+  },
   reconcile: {
     summary: "resolve payments whose settlement outcome is unknown",
     load: async () => (await import("./commands/reconcile.ts")).runReconcile,

@@ -1,8 +1,11 @@
 import { x402Client } from "@x402/core/client";
 import type { PaymentRequirements } from "@x402/core/types";
+import { toClientEvmSigner } from "@x402/evm";
+import { BatchSettlementEvmScheme } from "@x402/evm/batch-settlement/client";
+import { FileClientChannelStorage } from "@x402/evm/batch-settlement/client/file-storage";
 import { ExactEvmScheme } from "@x402/evm/exact/client";
 import { wrapFetchWithPayment } from "@x402/fetch";
-import type { Hex } from "viem";
+import { createPublicClient, type Hex, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
 export interface PayingFetchOptions {
@@ -15,6 +18,12 @@ export interface PayingFetchOptions {
   maxAmount: bigint;
   /** Called with the requirements the client chose, before it signs. */
   onPay?: (requirements: PaymentRequirements) => void;
+  /**
+   * Pay with batch-settlement where offered (a deposit into a payment channel once, then a signed
+   * voucher per call), falling back to exact. Channel state is kept in `channelDir`, so later runs
+   * reuse the channel; `rpcUrl` reads the channel on chain when that state is lost.
+   */
+  batch?: { rpcUrl: string; channelDir: string; depositUnits?: bigint };
 }
 
 /** Thrown when an API asks for more than the caller allowed. */
@@ -33,8 +42,27 @@ export function createPayingFetch(
   options: PayingFetchOptions,
   baseFetch: typeof fetch = fetch,
 ): typeof fetch {
-  const client = new x402Client()
-    .register(options.network, new ExactEvmScheme(privateKeyToAccount(options.privateKey)))
+  const account = privateKeyToAccount(options.privateKey);
+  const client = new x402Client();
+  if (options.batch) {
+    const { rpcUrl, channelDir, depositUnits } = options.batch;
+    const signer = toClientEvmSigner(account, createPublicClient({ transport: http(rpcUrl) }));
+    client.register(
+      options.network,
+      new BatchSettlementEvmScheme(signer, {
+        storage: new FileClientChannelStorage({ directory: channelDir }),
+        // --deposit: at least this much per deposit (never less than the call needs).
+        ...(depositUnits
+          ? {
+              depositStrategy: ({ depositAmount }) =>
+                (BigInt(depositAmount) > depositUnits ? BigInt(depositAmount) : depositUnits).toString(),
+            }
+          : {}),
+      }),
+    );
+  }
+  client
+    .register(options.network, new ExactEvmScheme(account))
     .setSpendControls(
       options.asset ? { allowedAssets: [{ network: options.network, asset: options.asset }] } : {},
     )

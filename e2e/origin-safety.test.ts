@@ -145,8 +145,9 @@ describe("CORS is the platform's", () => {
 describe("HEAD is never charged", () => {
   it("answers a HEAD carrying a valid payment with the free quote: no run, no transfer, no claim", async () => {
     const response402 = await fetch(`${stack.url}/counted`);
-    const requirements = decodePaymentRequiredHeader(response402.headers.get("payment-required")!)
-      .accepts[0]!;
+    const requirements = decodePaymentRequiredHeader(
+      response402.headers.get("payment-required")!,
+    ).accepts.find((offer) => offer.scheme === "exact")!;
     const header = encodePaymentSignatureHeader(await createPaymentPayload(payer.privateKey, requirements));
     const hits = counter.hits("/hit/counted");
     const [payerBefore, payToBefore] = [await balanceOf(payer.address), await balanceOf(payToOf("counted"))];

@@ -86,12 +86,12 @@ afterAll(async () => {
 // ---------------------------------------------------------------------------------------------
 // Building payments
 
-/** The requirements an API's unpaid 402 offers (first and only `accepts` entry). */
+/** The `exact` requirements an API's unpaid 402 offers (batch-settlement is offered first). */
 async function quote(path: string): Promise<PaymentRequirements> {
   const response = await fetch(`${stack.url}${path}`);
   expect(response.status).toBe(402);
   const required = decodePaymentRequiredHeader(response.headers.get("payment-required") ?? "");
-  const offer = required.accepts[0];
+  const offer = required.accepts.find((offer) => offer.scheme === "exact");
   if (!offer) throw new Error(`${path} offered no payment requirements`);
   return offer;
 }

@@ -58,7 +58,7 @@ async function quote(
   const response = await fetch(`${stack.url}${path}`);
   expect(response.status).toBe(402);
   const raw = decodePaymentRequiredHeader(response.headers.get("payment-required")!);
-  return { requirements: raw.accepts[0]!, raw };
+  return { requirements: raw.accepts.find((offer) => offer.scheme === "exact")!, raw };
 }
 
 /** A signed payment header for a path's quote, signed once (to replay it at will). */

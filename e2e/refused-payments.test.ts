@@ -69,7 +69,9 @@ const ledgerOf = (payer: string) => stackLedgerOf(stack, payer);
 async function quote(path: string): Promise<PaymentRequirements> {
   const response = await fetch(`${stack.url}${path}`);
   expect(response.status).toBe(402);
-  return decodePaymentRequiredHeader(response.headers.get("payment-required")!).accepts[0]!;
+  return decodePaymentRequiredHeader(response.headers.get("payment-required")!).accepts.find(
+    (offer) => offer.scheme === "exact",
+  )!;
 }
 
 /** Sends a payment for a path; returns the status and the refusal code, if any. */

@@ -148,6 +148,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         ADMIN_TOKEN: adminToken,
         AUTH_SECRET: randomBytes(32).toString("hex"),
         PLATFORM_WALLET: LOCAL_PLATFORM_WALLET.address,
+        // batch-settlement: the local receiver-authorizer key (a platform secret in production).
+        RECEIVER_AUTHORIZER_KEY: chain.batchSettlement.receiverAuthorizer.privateKey,
+        BATCH_WITHDRAW_DELAY_SECONDS: String(chain.batchSettlement.withdrawDelay),
+        BATCH_SETTLE_INTERVAL_SECONDS: "30",
         ...options.dispatchVars,
       },
       namespaceAddress: creators.address,

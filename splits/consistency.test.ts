@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkSplitConsistency, type SplitConsistencyInput } from "./consistency.ts";
+import { checkChannelClaims, checkSplitConsistency, type SplitConsistencyInput } from "./consistency.ts";
 
 const balanced: SplitConsistencyInput = {
   settledSum: 1_000_005n,
@@ -47,5 +47,23 @@ describe("checkSplitConsistency", () => {
   it("flags negative inputs", () => {
     const result = checkSplitConsistency({ ...balanced, balanceInSplit: -1n, creatorPaid: 900_006n });
     expect(result.discrepancies.map((d) => d.check)).toContain("negative_amount");
+  });
+});
+
+describe("checkChannelClaims", () => {
+  it("agrees when every channel's claimed vouchers match the contract, and names each one that does not", () => {
+    expect(
+      checkChannelClaims([
+        { channelId: "0xa", claimedInLedger: 5000n, claimedOnChain: 5000n },
+        { channelId: "0xb", claimedInLedger: 0n, claimedOnChain: 0n },
+      ]),
+    ).toEqual([]);
+    const [problem, ...rest] = checkChannelClaims([
+      { channelId: "0xa", claimedInLedger: 5000n, claimedOnChain: 5000n },
+      { channelId: "0xc", claimedInLedger: 3000n, claimedOnChain: 4000n },
+    ]);
+    expect(rest).toEqual([]);
+    expect(problem).toMatchObject({ check: "ledger_vs_chain", difference: 1000n });
+    expect(problem!.message).toContain("0xc");
   });
 });

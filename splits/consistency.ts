@@ -78,3 +78,24 @@ export function checkSplitConsistency(input: SplitConsistencyInput): SplitConsis
   }
   return { ok: discrepancies.length === 0, discrepancies };
 }
+
+/** One payment channel's claimed total, as the ledger (D1 vouchers) and the chain (the contract) see it. */
+export interface ChannelClaimInput {
+  channelId: string;
+  claimedInLedger: bigint;
+  claimedOnChain: bigint;
+}
+
+/**
+ * batch-settlement's half of the money rule: for every channel, the vouchers the ledger records as
+ * claimed (or settled) add up to what the contract says was claimed from it. Pure.
+ */
+export function checkChannelClaims(channels: readonly ChannelClaimInput[]): SplitDiscrepancy[] {
+  return channels
+    .filter((channel) => channel.claimedInLedger !== channel.claimedOnChain)
+    .map((channel) => ({
+      check: "ledger_vs_chain" as const,
+      difference: channel.claimedOnChain - channel.claimedInLedger,
+      message: `channel ${channel.channelId}: the ledger records ${channel.claimedInLedger} claimed, the chain ${channel.claimedOnChain}`,
+    }));
+}

@@ -8,6 +8,7 @@ import { sanitizeCreatorResponse, withCreatorGuards } from "./creator-response.t
 import type { DispatchEnv } from "./env.ts";
 import { forwardToCreator } from "./forward.ts";
 import { splitApiPath } from "./path-safety.ts";
+import { withReportedCharge } from "./payments/usage-charge.ts";
 import { chargeFor } from "./payments/x402-gate.ts";
 import { dispatchSettings } from "./settings.ts";
 
@@ -77,8 +78,11 @@ export async function handleApiCall(c: Context<Env>): Promise<Response> {
     publicOrigin: settings.publicOrigin,
     creatorUrl: new URL(pathAndQuery, new URL(request.url).origin).toString(),
   };
-  const serve = async () =>
-    sanitizeCreatorResponse(await forwardToCreator(env, request, { api, pathAndQuery, body }), creator);
+  const serve = async () => {
+    const raw = await forwardToCreator(env, request, { api, pathAndQuery, body });
+    // A function may report a lower charge for this call (usage pricing); the gate decides on it.
+    return withReportedCharge(sanitizeCreatorResponse(raw, creator), raw);
+  };
   return chargeFor(c, api, serve);
 }
 

@@ -1,10 +1,11 @@
 import { Hono } from "hono";
 import { errorToResponse, HttpError } from "../shared/http-error.ts";
 import { isAdmin } from "./admin/admin-auth.ts";
-import { ledgerReport } from "./admin/ledger-report.ts";
+import { channelReport, ledgerReport } from "./admin/ledger-report.ts";
 import { isPlatform } from "./admin/platform-auth.ts";
 import { platformOverview } from "./admin/platform-overview.ts";
 import { reconcileUnknownPayments } from "./admin/reconcile.ts";
+import { settleAllChannels } from "./admin/settle.ts";
 import { apiResponseHeaders, handleApiCall } from "./api-call.ts";
 import { listApis } from "./api-registry.ts";
 import { catalogEntries, wantsJson } from "./catalog.ts";
@@ -51,9 +52,14 @@ export function createDispatchApp(options: { webAssets?: WebAssets } = {}): Hono
     return c.json({ outcomes: await reconcileUnknownPayments(c.env) });
   });
 
+  app.post("/admin/settle", async (c) => {
+    if (!isAdmin(c.req.raw, c.env)) throw notFound();
+    return c.json(await settleAllChannels(c.env));
+  });
+
   app.get("/admin/ledger", async (c) => {
     if (!isAdmin(c.req.raw, c.env)) throw notFound();
-    return c.json({ lines: await ledgerReport(c.env) });
+    return c.json({ lines: await ledgerReport(c.env), channels: await channelReport(c.env) });
   });
 
   // Agents: OpenAPI, /.well-known/x402, llms.txt, the favicon; and the MCP server of paid tools.

@@ -36,6 +36,12 @@ export interface DispatchEnv {
   /** JSON-RPC endpoint of the payment network, for reconciliation against the chain. */
   RPC_URL?: string;
   X402_MAX_TIMEOUT_SECONDS?: string;
+  /** Secret: the batch-settlement receiver-authorizer key; unset = only `exact` is offered. */
+  RECEIVER_AUTHORIZER_KEY?: string;
+  BATCH_WITHDRAW_DELAY_SECONDS?: string;
+  BATCH_SETTLE_INTERVAL_SECONDS?: string;
+  BATCH_REFUND_IDLE_SECONDS?: string;
+  BATCH_MIN_DEPOSIT_CALLS?: string;
   FACILITATOR_TIMEOUT_MS?: string;
   /** The marketplace's name in discovery documents (default "402claw marketplace"). */
   MARKETPLACE_NAME?: string;

@@ -60,6 +60,26 @@ describe("the dispatch worker's settings", () => {
     expect(error.details.settings).toContain(name === "LOCAL_NAMESPACE" ? "DISPATCHER" : name);
   });
 
+  it("reads the batch-settlement settings, never showing the receiver-authorizer key", () => {
+    const key = `0x${"ab".repeat(32)}`;
+    expect(dispatchSettings(testDispatchEnv({ RECEIVER_AUTHORIZER_KEY: key }))).toMatchObject({
+      receiverAuthorizerKey: key,
+      withdrawDelaySeconds: 86_400,
+      settleIntervalSeconds: 3_600,
+      minDepositCalls: 100,
+    });
+    expect(dispatchSettings(testDispatchEnv())).not.toHaveProperty("receiverAuthorizerKey");
+    const error = refusal({ RECEIVER_AUTHORIZER_KEY: `${key}00` });
+    expect(error.details.settings).toEqual(["RECEIVER_AUTHORIZER_KEY"]);
+    expect(error.message).not.toContain(key);
+  });
+
+  it("refuses a settle interval that could let a withdrawal finish before its vouchers are claimed", () => {
+    const error = refusal({ BATCH_WITHDRAW_DELAY_SECONDS: "900", BATCH_SETTLE_INTERVAL_SECONDS: "600" });
+    expect(error.details.settings).toEqual(["BATCH_SETTLE_INTERVAL_SECONDS"]);
+    expect(error.message).toContain("at most half of BATCH_WITHDRAW_DELAY_SECONDS");
+  });
+
   it("names every bad setting at once and never shows a secret's value", () => {
     const error = refusal({ MAX_BODY_BYTES: "NaN", CREATOR_TIMEOUT_MS: "x", AUTH_SECRET: 42 });
     expect(error.details.settings).toEqual(

@@ -34,6 +34,19 @@ export interface DispatchSettings {
   marketplaceName: string;
   /** Who runs it: an email address or a URL, shown as the OpenAPI `info.contact`. */
   contact?: string;
+  /**
+   * The receiver-authorizer key of the batch-settlement scheme (a platform secret): it signs the
+   * claims and cooperative refunds of every payment channel. Unset: only `exact` is offered.
+   */
+  receiverAuthorizerKey?: `0x${string}`;
+  /** Seconds a payer must wait between starting and finishing a withdrawal from a channel. */
+  withdrawDelaySeconds: number;
+  /** How often outstanding vouchers are claimed on chain and settled to each API's split. */
+  settleIntervalSeconds: number;
+  /** A channel unused this long is refunded to its payer cooperatively. */
+  refundIdleSeconds: number;
+  /** The deposit a 402 suggests, in calls of the API's price (the client may deposit more). */
+  minDepositCalls: number;
 }
 
 /** Unset and empty are the same thing for a plain-text setting. */
@@ -61,7 +74,7 @@ const binding = (what: string) =>
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address");
 
 /** Settings that are secrets: their values never appear in an error. */
-const SECRETS = new Set(["FACILITATOR_AUTH", "ADMIN_TOKEN", "AUTH_SECRET"]);
+const SECRETS = new Set(["FACILITATOR_AUTH", "ADMIN_TOKEN", "AUTH_SECRET", "RECEIVER_AUTHORIZER_KEY"]);
 
 const schema = z
   .object({
@@ -89,6 +102,21 @@ const schema = z
     RPC_URL: optional(httpUrl),
     MARKETPLACE_NAME: withDefault(z.string().max(80, "must be at most 80 characters"), "402claw marketplace"),
     CONTACT: optional(z.union([z.email(), httpUrl], { error: "must be an email address or an http(s) URL" })),
+    RECEIVER_AUTHORIZER_KEY: optional(
+      z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex private key"),
+    ),
+    // The scheme's bounds (15 minutes to 30 days).
+    BATCH_WITHDRAW_DELAY_SECONDS: withDefault(wholeNumber(900, 2_592_000, "seconds"), 86_400),
+    BATCH_SETTLE_INTERVAL_SECONDS: withDefault(wholeNumber(5, 86_400, "seconds"), 3_600),
+    BATCH_REFUND_IDLE_SECONDS: withDefault(wholeNumber(60, 2_592_000, "seconds"), 7 * 86_400),
+    BATCH_MIN_DEPOSIT_CALLS: withDefault(wholeNumber(1, 1_000_000, "calls"), 100),
+  })
+  // The risk bound: a payer's withdrawal can finish only after the delay, so outstanding vouchers
+  // must be claimed well before it (at least twice per delay, so one failed run can be retried).
+  .refine((env) => env.BATCH_SETTLE_INTERVAL_SECONDS * 2 <= env.BATCH_WITHDRAW_DELAY_SECONDS, {
+    path: ["BATCH_SETTLE_INTERVAL_SECONDS"],
+    message:
+      "must be at most half of BATCH_WITHDRAW_DELAY_SECONDS, so vouchers are claimed before a withdrawal can finish",
   })
   .refine((env) => env[BINDINGS.dispatcher] !== undefined || env[BINDINGS.localNamespace] !== undefined, {
     path: [BINDINGS.dispatcher],
@@ -135,6 +163,13 @@ function parseSettings(env: DispatchEnv): DispatchSettings | HttpError {
     ...(value.RPC_URL ? { rpcUrl: value.RPC_URL } : {}),
     marketplaceName: value.MARKETPLACE_NAME,
     ...(value.CONTACT ? { contact: value.CONTACT } : {}),
+    ...(value.RECEIVER_AUTHORIZER_KEY
+      ? { receiverAuthorizerKey: value.RECEIVER_AUTHORIZER_KEY as `0x${string}` }
+      : {}),
+    withdrawDelaySeconds: value.BATCH_WITHDRAW_DELAY_SECONDS,
+    settleIntervalSeconds: value.BATCH_SETTLE_INTERVAL_SECONDS,
+    refundIdleSeconds: value.BATCH_REFUND_IDLE_SECONDS,
+    minDepositCalls: value.BATCH_MIN_DEPOSIT_CALLS,
   };
 }
 

@@ -5,12 +5,13 @@ import { createDispatchApp } from "./app.ts";
 export { PayerLedger } from "../ledger/payer-ledger.ts";
 
 import { reconcileUnknownPayments } from "./admin/reconcile.ts";
+import { settleAllChannels } from "./admin/settle.ts";
 import type { DispatchEnv } from "./env.ts";
 import { dispatchSettings } from "./settings.ts";
 
 const app = createDispatchApp({ webAssets });
 
-/** The dispatch worker: every request to the marketplace enters here; a cron reconciles `unknown` payments. */
+/** The dispatch worker: every request to the marketplace enters here; a cron reconciles `unknown` payments and settles batch-settlement channels. */
 export default {
   fetch: app.fetch,
   scheduled(_controller: ScheduledController, env: DispatchEnv, ctx: ExecutionContext) {
@@ -19,5 +20,12 @@ export default {
     ctx.waitUntil(
       reconcileUnknownPayments(env).then((outcomes) => console.log(`reconciled ${outcomes.length} payments`)),
     );
+    // The payer ledgers claim and settle on their own alarms; the cron is the backstop.
+    if (dispatchSettings(env).receiverAuthorizerKey)
+      ctx.waitUntil(
+        settleAllChannels(env).then((run) =>
+          console.log(`batch settlement: ${run.claims.length} claims, ${run.settles.length} settles`),
+        ),
+      );
   },
 } satisfies ExportedHandler<DispatchEnv>;

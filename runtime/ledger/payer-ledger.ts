@@ -1,5 +1,20 @@
 import { DurableObject } from "cloudflare:workers";
+import type { Channel } from "@x402/evm/batch-settlement/server";
+import type { DispatchEnv } from "../dispatch/env.ts";
+import { settlerConfig } from "../dispatch/payments/settler-config.ts";
+import { dispatchSettings } from "../dispatch/settings.ts";
+import { type SettlementRun, settleChannels } from "./batch-settler.ts";
+import {
+  ChannelStore,
+  type ChannelStore as ChannelStoreType,
+  type ChannelWrite,
+  type ChargeInput,
+  type StoredChannel,
+  type VoucherRecord,
+  type VoucherState,
+} from "./channel-store.ts";
 import { exportToD1 } from "./export-to-d1.ts";
+import { exportVouchersToD1 } from "./export-vouchers.ts";
 import {
   type AdvanceInput,
   type AdvanceResult,
@@ -11,9 +26,8 @@ import {
   type PaymentState,
 } from "./payment-state.ts";
 
-interface LedgerEnv {
-  DB: D1Database;
-}
+/** The ledger runs in the dispatch script, with its bindings and settings. */
+type LedgerEnv = DispatchEnv;
 
 /** How long a payment may sit in verified/served/settling before it is presumed `unknown`. */
 export const STALE_AFTER_MS = 2 * 60_000;
@@ -27,10 +41,14 @@ export const EXPORT_DELAY_MS = 1_000;
  */
 export class PayerLedger extends DurableObject<LedgerEnv> {
   private readonly sql: SqlStorage;
+  /** This payer's batch-settlement channels and the vouchers charged on them. */
+  private readonly channels: ChannelStoreType;
 
   constructor(ctx: DurableObjectState, env: LedgerEnv) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
+    this.channels = new ChannelStore(this.sql, (work) => ctx.storage.transactionSync(work));
+    this.sql.exec("CREATE TABLE IF NOT EXISTS schedule (job TEXT PRIMARY KEY, due_at INTEGER NOT NULL)");
     this.sql.exec(`CREATE TABLE IF NOT EXISTS payments (
       nonce TEXT PRIMARY KEY, payer TEXT NOT NULL, api_slug TEXT NOT NULL, pay_to TEXT NOT NULL,
       amount TEXT NOT NULL, network TEXT NOT NULL, asset TEXT NOT NULL, state TEXT NOT NULL,
@@ -131,6 +149,89 @@ export class PayerLedger extends DurableObject<LedgerEnv> {
       .map(toRecord);
   }
 
+  /** A batch-settlement channel with its version (the gateway's compare-and-set reads this). */
+  channelRead(channelId: string): StoredChannel | null {
+    return this.channels.read(channelId);
+  }
+
+  /** Every channel of this payer. */
+  channelList(): Channel[] {
+    return this.channels.list();
+  }
+
+  /**
+   * Compare-and-set of one channel (see ChannelStore.write). A charge schedules the claim; a payer's
+   * timed withdrawal, seen on chain, has outstanding vouchers claimed at once, before it can finish.
+   */
+  async channelWrite(
+    channelId: string,
+    version: number,
+    next: Channel | null,
+    charge?: ChargeInput,
+  ): Promise<ChannelWrite> {
+    const written = this.channels.write(channelId, version, next, charge);
+    if (!written.ok) return written;
+    const now = Date.now();
+    if (version === 0 && next) {
+      // A new channel is made known to the platform before its first voucher can be charged.
+      await this.env.DB.prepare(
+        "INSERT OR IGNORE INTO payer_channels (channel_id, payer, pay_to, created_at) VALUES (?, ?, ?, ?)",
+      )
+        .bind(
+          channelId.toLowerCase(),
+          next.channelConfig.payer.toLowerCase(),
+          next.channelConfig.receiver,
+          now,
+        )
+        .run();
+    }
+    if (next && next.withdrawRequestedAt > 0) this.schedule("claim", now);
+    if (charge) {
+      const settings = dispatchSettings(this.env);
+      this.schedule("claim", now + settings.settleIntervalSeconds * 1000);
+      this.schedule("refund", now + settings.refundIdleSeconds * 1000);
+      this.schedule("export", now + EXPORT_DELAY_MS);
+    }
+    return written;
+  }
+
+  /** Receivers (API splits) this payer's claimed, unsettled vouchers are waiting on. */
+  claimedReceivers(): string[] {
+    return this.channels.claimedReceivers().map((receiver) => receiver.payTo);
+  }
+
+  /** Records that `transaction` settled every claimed voucher paid to `payTo` (one settle serves all payers). */
+  async markSettled(payTo: string, transaction: string): Promise<number> {
+    const settled = this.channels.markSettled(payTo, transaction);
+    await this.exportVouchers();
+    return settled;
+  }
+
+  /** This payer's charged vouchers, oldest first (all states, or one). */
+  vouchers(state?: VoucherState): VoucherRecord[] {
+    return this.channels.vouchers(state);
+  }
+
+  /**
+   * Claims every outstanding voucher and settles each receiver now (`402claw settle`, a withdrawal,
+   * the schedule); idle channels are refunded when `refundIdle` says so.
+   */
+  async settleNow(refundIdle = false, settle = true): Promise<SettlementRun> {
+    const settings = dispatchSettings(this.env);
+    const config = settlerConfig(this.env);
+    if (!config)
+      return { claims: [], settles: [], refunds: [], errors: ["RECEIVER_AUTHORIZER_KEY is not set"] };
+    const run = await settleChannels(this.channels, config, {
+      ...(refundIdle ? { refundIdleSeconds: settings.refundIdleSeconds } : {}),
+      settle,
+    });
+    // Failed steps are retried on the next run.
+    if (run.errors.length) this.schedule("claim", Date.now() + settings.settleIntervalSeconds * 1000);
+    // What moved on chain reaches D1 before this returns, so the ledger report agrees with the chain.
+    await this.exportVouchers();
+    return run;
+  }
+
   /**
    * Finishes payments stuck mid-flight (a crash between steps) as of `now`. One that never reached
    * `settling` was never sent for settlement, so it is `failed` and can never be charged; one that
@@ -162,6 +263,7 @@ export class PayerLedger extends DurableObject<LedgerEnv> {
   override async alarm(): Promise<void> {
     const now = Date.now();
     this.sweepStale(now);
+    await this.runDueBatchJobs(now);
     const pending = this.sql.exec("SELECT * FROM payments WHERE exported = 0 LIMIT 200").toArray();
     if (pending.length) {
       const records = pending.map(toRecord);
@@ -185,6 +287,55 @@ export class PayerLedger extends DurableObject<LedgerEnv> {
       )
       .one();
     if (Number(open.n) > 0) await this.scheduleAlarm(now + EXPORT_DELAY_MS);
+    const next = this.sql.exec("SELECT MIN(due_at) AS at FROM schedule").one().at;
+    if (next != null) await this.scheduleAlarm(Number(next));
+  }
+
+  /** Claims/settlement and refunds whose time has come, then vouchers changed since the last copy to D1. */
+  private async runDueBatchJobs(now: number): Promise<void> {
+    const due = (job: string) => {
+      const row = this.sql.exec("SELECT due_at FROM schedule WHERE job = ?", job).toArray()[0];
+      if (!row || Number(row.due_at) > now) return false;
+      this.sql.exec("DELETE FROM schedule WHERE job = ?", job);
+      return true;
+    };
+    const claim = due("claim");
+    const refund = due("refund");
+    if (claim || refund) {
+      const run = await this.settleNow(refund);
+      for (const error of run.errors) console.error(`batch settlement: ${error}`);
+    }
+    if (refund) {
+      // Channels still holding funds are looked at again once they have been idle long enough.
+      const idleMs = dispatchSettings(this.env).refundIdleSeconds * 1000;
+      const funded = this.channels.list().filter((channel) => BigInt(channel.balance) > 0n);
+      const lastUse = Math.min(...funded.map((channel) => channel.lastRequestTimestamp));
+      if (funded.length) this.schedule("refund", Math.max(lastUse + idleMs, now + 60_000));
+    }
+    if (due("export")) await this.exportVouchers();
+  }
+
+  /** Copies every voucher changed since its last copy to D1, in batches. */
+  private async exportVouchers(): Promise<void> {
+    for (
+      let changed = this.channels.unexported(200);
+      changed.length;
+      changed = this.channels.unexported(200)
+    ) {
+      await exportVouchersToD1(this.env.DB, changed);
+      this.channels.markExported(changed);
+    }
+  }
+
+  /** Keeps the earliest due time of a job and makes sure the alarm fires by then. */
+  private schedule(job: "claim" | "refund" | "export", at: number): void {
+    this.sql.exec(
+      `INSERT INTO schedule (job, due_at) VALUES (?, ?)
+       ON CONFLICT (job) DO UPDATE SET due_at = MIN(due_at, excluded.due_at)`,
+      job,
+      at,
+    );
+    void this.scheduleAlarm(at);
   }
 
   private async scheduleAlarm(at: number): Promise<void> {

@@ -131,7 +131,7 @@ async function resolve(
   const payload = JSON.parse(payloadJson) as PaymentPayload;
   let settled: SettleResponse;
   try {
-    settled = await facilitatorFor(paymentConfig(env), {}).settle(payload, payload.accepted);
+    settled = await facilitatorFor(paymentConfig(env), () => undefined).settle(payload, payload.accepted);
   } catch (error) {
     return finish("unknown", `still unsettled: ${error instanceof Error ? error.message : String(error)}`);
   }

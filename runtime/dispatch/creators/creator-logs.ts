@@ -12,10 +12,17 @@ export async function creatorLogs(
 ): Promise<LogLine[]> {
   const { results } = await db
     .prepare(
-      `SELECT id, created_at, payer, state, response_status, amount_atomic, latency_ms, tx_hash, error
-         FROM payments WHERE api_slug = ? AND created_at > ? ORDER BY created_at DESC, id DESC LIMIT ?`,
+      `SELECT * FROM (
+         SELECT id, created_at, payer, state, response_status, amount_atomic, latency_ms, tx_hash, error
+           FROM payments WHERE api_slug = ? AND created_at > ?
+         UNION ALL
+         -- batch-settlement vouchers: one per served call, its transaction once claimed or settled.
+         SELECT channel_id || ':' || cumulative_atomic, created_at, payer, 'batch_' || state, NULL, amount_atomic,
+           NULL, COALESCE(settle_tx, claim_tx), NULL
+           FROM vouchers WHERE api_slug = ? AND created_at > ?)
+       ORDER BY created_at DESC, id DESC LIMIT ?`,
     )
-    .bind(slug, since, limit)
+    .bind(slug, since, slug, since, limit)
     .all<Record<string, unknown>>();
   return results.map((row) => ({
     id: String(row.id),

@@ -6,7 +6,7 @@ const DAY_MS = 24 * 3_600_000;
 
 /**
  * Earnings, usage and payouts of `apis` (from `ownedApis(db, owner, slug)`, same owner and slug)
- * out of D1's payments and payouts.
+ * out of D1's payments (exact payments and batch-settlement vouchers) and payouts.
  */
 export async function creatorStats(
   db: D1Database,
@@ -27,7 +27,12 @@ export async function creatorStats(
         `SELECT api_slug, state, COUNT(*) AS n, SUM(amount_atomic) AS amount,
            SUM(created_at >= ?) AS n24, SUM(CASE WHEN created_at >= ? THEN amount_atomic ELSE 0 END) AS amount24,
            SUM(created_at >= ?) AS n7, SUM(CASE WHEN created_at >= ? THEN amount_atomic ELSE 0 END) AS amount7
-         FROM payments WHERE api_slug IN (${owned}) GROUP BY api_slug, state`,
+         FROM (SELECT api_slug, state, amount_atomic, created_at FROM payments
+               UNION ALL
+               -- batch-settlement vouchers: settled ones are in the split, charged/claimed ones are owed.
+               SELECT api_slug, CASE state WHEN 'settled' THEN 'settled' ELSE 'batch_' || state END,
+                 amount_atomic, created_at FROM vouchers)
+         WHERE api_slug IN (${owned}) GROUP BY api_slug, state`,
       )
       .bind(since24h, since24h, since7d, since7d, ...ownedParams),
     db

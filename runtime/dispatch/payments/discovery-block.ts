@@ -47,9 +47,22 @@ export const OPEN_FUNCTION_INPUT = {
   additionalProperties: { type: "string" },
   description: "query parameters; see the API's example",
 } as const;
+/** Blocks already fitted, per decoded catalog row (its `outputSchema` object): fitting is not redone per call. */
+const fittedBlocks = new WeakMap<object, Discovery>();
 
 /** The API's Bazaar discovery extension, within DISCOVERY_BUDGET_BYTES. */
 export function discoveryFor(api: ApiRecord): Discovery {
+  const key = api.outputSchema;
+  if (typeof key !== "object" || key === null) return discoveryOf(api);
+  let block = fittedBlocks.get(key);
+  if (!block) {
+    block = discoveryOf(api);
+    fittedBlocks.set(key, block);
+  }
+  return block;
+}
+
+function discoveryOf(api: ApiRecord): Discovery {
   const input = exampleInput(api);
   if (api.kind === "function") return functionDiscovery(api, input);
   const shape = api.outputSchema as DataShape | null;

@@ -1,15 +1,7 @@
 import type { FacilitatorClient } from "@x402/core/server";
 import { HTTPFacilitatorClient } from "@x402/core/server";
+import { SettleError, VerifyError } from "@x402/core/types";
 import type { PaymentConfig } from "./payment-config.ts";
-
-type Supported = Awaited<ReturnType<FacilitatorClient["getSupported"]>>;
-
-/** What supported kinds are worth caching for: they change only when the facilitator is redeployed. */
-const SUPPORTED_TTL_MS = 5 * 60_000;
-const clients = new Map<
-  string,
-  { client: HTTPFacilitatorClient; supported?: { value: Promise<Supported>; expires: number } }
->();
 
 /** Errors the facilitator raised during one call, kept so the gateway can name the cause (502). */
 export interface FacilitatorTrace {
@@ -17,11 +9,16 @@ export interface FacilitatorTrace {
 }
 
 /**
- * The facilitator as one paid call sees it: a shared HTTP client per URL (reached by URL, never
- * by import), /supported cached per isolate, and every failure recorded on the call's trace.
+ * The facilitator as the isolate's gate sees it: one HTTP client (reached by URL, never by import).
+ * A refusal the facilitator answers with an error status (x402's typed `VerifyError` /
+ * `SettleError`) is the payer's 402, not a fault; every other failure is recorded on the trace of
+ * the call it happened in (`traceOf`) and rethrown, so the gateway can answer 502 naming it.
  */
-export function facilitatorFor(config: PaymentConfig, trace: FacilitatorTrace): FacilitatorClient {
-  const entry = sharedClient(config);
+export function facilitatorFor(
+  config: PaymentConfig,
+  traceOf: () => FacilitatorTrace | undefined,
+): FacilitatorClient {
+  const client = httpClient(config);
   const observe = async <T>(
     operation: "verify" | "settle" | "supported",
     run: () => Promise<T>,
@@ -29,77 +26,53 @@ export function facilitatorFor(config: PaymentConfig, trace: FacilitatorTrace): 
     try {
       return await run();
     } catch (error) {
-      trace.error = { operation, message: error instanceof Error ? error.message : String(error) };
+      const trace = traceOf();
+      if (trace) trace.error = { operation, message: error instanceof Error ? error.message : String(error) };
       throw error;
     }
   };
   return {
     verify: (payload, requirements) =>
       observe("verify", () =>
-        entry.client.verify(payload, requirements).catch((error: unknown) => {
-          const refusal = requestRefusal(error);
-          if (!refusal) throw error;
-          return { isValid: false, invalidReason: "invalid_payment_payload", invalidMessage: refusal };
+        client.verify(payload, requirements).catch((error: unknown) => {
+          if (!(error instanceof VerifyError)) throw error;
+          return {
+            isValid: false,
+            invalidReason: error.invalidReason ?? "invalid_payment",
+            ...(error.invalidMessage ? { invalidMessage: error.invalidMessage } : {}),
+            ...(error.payer ? { payer: error.payer } : {}),
+          };
         }),
       ),
     settle: (payload, requirements) =>
       observe("settle", () =>
-        entry.client.settle(payload, requirements).catch((error: unknown) => {
-          const refusal = requestRefusal(error);
-          if (!refusal) throw error;
+        client.settle(payload, requirements).catch((error: unknown) => {
+          if (!(error instanceof SettleError)) throw error;
           return {
             success: false,
-            errorReason: "invalid_payment_payload",
-            errorMessage: refusal,
-            transaction: "",
-            network: requirements.network,
+            errorReason: error.errorReason ?? "settlement_refused",
+            ...(error.errorMessage ? { errorMessage: error.errorMessage } : {}),
+            transaction: error.transaction ?? "",
+            network: error.network ?? requirements.network,
           };
         }),
       ),
-    getSupported: () =>
-      observe("supported", () => {
-        const now = Date.now();
-        if (!entry.supported || entry.supported.expires < now) {
-          const value = entry.client.getSupported();
-          entry.supported = { value, expires: now + SUPPORTED_TTL_MS };
-          value.catch(() => {
-            entry.supported = undefined; // a failed lookup must not be cached
-          });
-        }
-        return entry.supported.value;
-      }),
+    getSupported: () => observe("supported", () => client.getSupported()),
   };
 }
 
-/**
- * A facilitator that answers 4xx refused the payment itself (a malformed payload), not a fault of
- * the facilitator: that is the caller's 402, not a 502. Returns its reason, or undefined.
- */
-function requestRefusal(error: unknown): string | undefined {
-  const message = error instanceof Error ? error.message : String(error);
-  if (!/\(4\d\d\)/.test(message)) return undefined;
-  return /"reason":"([^"]+)"/.exec(message)?.[1] ?? message;
-}
-
-function sharedClient(config: PaymentConfig) {
-  let entry = clients.get(config.facilitatorUrl);
-  if (!entry) {
-    const auth = config.facilitatorAuth;
-    entry = {
-      client: new HTTPFacilitatorClient({
-        url: config.facilitatorUrl,
-        timeoutMs: config.facilitatorTimeoutMs,
-        ...(auth
-          ? {
-              createAuthHeaders: async () => {
-                const headers = { authorization: `Bearer ${auth}` };
-                return { verify: headers, settle: headers, supported: headers };
-              },
-            }
-          : {}),
-      }),
-    };
-    clients.set(config.facilitatorUrl, entry);
-  }
-  return entry;
+function httpClient(config: PaymentConfig): HTTPFacilitatorClient {
+  const auth = config.facilitatorAuth;
+  return new HTTPFacilitatorClient({
+    url: config.facilitatorUrl,
+    timeoutMs: config.facilitatorTimeoutMs,
+    ...(auth
+      ? {
+          createAuthHeaders: async () => {
+            const headers = { authorization: `Bearer ${auth}` };
+            return { verify: headers, settle: headers, supported: headers };
+          },
+        }
+      : {}),
+  });
 }

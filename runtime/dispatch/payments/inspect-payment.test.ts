@@ -90,3 +90,72 @@ describe("inspectPayment", () => {
     });
   });
 });
+
+describe("inspectPayment for batch-settlement", () => {
+  const batch: ExpectedTerms = { ...expected, scheme: "batch-settlement" };
+  const payer = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
+  const channelId = `0x${"cd".repeat(32)}`;
+  const voucherHeader = (overrides: { payload?: object; accepted?: object } = {}) =>
+    btoa(
+      JSON.stringify({
+        x402Version: 2,
+        accepted: { ...batch, ...overrides.accepted },
+        payload: {
+          type: "voucher",
+          channelConfig: {
+            payer,
+            payerAuthorizer: payer,
+            receiver: expected.payTo,
+            receiverAuthorizer: payer,
+            token: expected.asset,
+            withdrawDelay: 900,
+            salt: `0x${"00".repeat(32)}`,
+          },
+          voucher: { channelId, maxClaimableAmount: "1000", signature: `0x${"11".repeat(65)}` },
+          ...overrides.payload,
+        },
+      }),
+    );
+
+  it("accepts a well-formed voucher and names the channel and its payer's ledger", () => {
+    expect(inspectPayment(voucherHeader(), expected, [], Date.now(), batch)).toEqual({
+      ok: true,
+      channel: { payer: payer.toLowerCase(), channelId },
+    });
+  });
+
+  it.each([
+    ["an unknown payload type", { type: "claim" }, "invalid_batch_payload_type"],
+    ["no channel config", { channelConfig: null }, "missing_channel_config"],
+    [
+      "a bad voucher signature",
+      { voucher: { channelId, maxClaimableAmount: "1", signature: "0x12" } },
+      "invalid_voucher_signature",
+    ],
+    [
+      "a bad cumulative amount",
+      { voucher: { channelId, maxClaimableAmount: "-1", signature: `0x${"11".repeat(65)}` } },
+      "invalid_voucher_max_claimable_amount",
+    ],
+  ])("refuses %s", (_name, payload, code) => {
+    expect(inspectPayment(voucherHeader({ payload }), expected, [], Date.now(), batch)).toMatchObject({
+      ok: false,
+      code,
+    });
+  });
+
+  it("checks a voucher's terms like exact's (payTo, amount)", () => {
+    const header = voucherHeader({ accepted: { amount: "999" } });
+    expect(inspectPayment(header, expected, [], Date.now(), batch)).toMatchObject({
+      ok: false,
+      code: "requirements_mismatch_amount",
+    });
+  });
+
+  it("names the scheme when batch-settlement is not offered", () => {
+    expect(inspectPayment(voucherHeader(), expected, [])).toMatchObject({
+      ok: false,
+      code: "requirements_mismatch_scheme",
+    });
+  });
+});

@@ -16,9 +16,19 @@ export interface EarlierPrice {
   until: number;
 }
 
+/** The channel a batch-settlement payment pays from: its payer's ledger holds the channel's state. */
+export interface ChannelRef {
+  payer: string;
+  channelId: string;
+}
+
 export type Inspection =
-  | { ok: true; honouredPrice?: { amount: string; payTo: string } }
+  | { ok: true; honouredPrice?: { amount: string; payTo: string }; channel?: ChannelRef }
   | { ok: false; code: string; message: string };
+
+/** The scheme name of x402's payment channels (`@x402/evm` batch-settlement). */
+export const BATCH_SCHEME = "batch-settlement";
+const BATCH_PAYLOAD_TYPES = ["voucher", "deposit", "refund"];
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 const UINT = /^\d{1,78}$/;
@@ -35,6 +45,7 @@ export function inspectPayment(
   expected: ExpectedTerms,
   earlierPrices: readonly EarlierPrice[],
   now = Date.now(),
+  batchExpected?: ExpectedTerms,
 ): Inspection {
   let decoded: unknown;
   try {
@@ -61,9 +72,56 @@ export function inspectPayment(
       "the payment does not say which requirements it accepted (`accepted`)",
     );
   }
+  if (batchExpected && accepted.scheme === BATCH_SCHEME) {
+    const channel = checkChannelPayload(payload.payload);
+    if (!("channelId" in channel)) return channel;
+    const terms = checkTerms(accepted, batchExpected, earlierPrices, now);
+    return terms.ok ? { ...terms, channel } : terms;
+  }
+  // A scheme this gateway does not offer is named as such, not as a malformed exact payment.
+  if (!same(accepted.scheme, expected.scheme)) return checkTerms(accepted, expected, earlierPrices, now);
   const fieldProblem = checkAuthorization(payload.payload);
   if (fieldProblem) return fieldProblem;
   return checkTerms(accepted, expected, earlierPrices, now);
+}
+
+/** A batch-settlement payload's shape: a voucher (or deposit, or refund) on a channel of its payer. */
+function checkChannelPayload(inner: unknown): ChannelRef | Inspection {
+  const body = (inner ?? {}) as {
+    type?: unknown;
+    channelConfig?: Record<string, unknown>;
+    voucher?: Record<string, unknown>;
+  };
+  if (typeof body.type !== "string" || !BATCH_PAYLOAD_TYPES.includes(body.type)) {
+    return refuse(
+      "invalid_batch_payload_type",
+      `payload.type must be one of ${BATCH_PAYLOAD_TYPES.join(", ")} for a batch-settlement payment`,
+    );
+  }
+  const config = body.channelConfig;
+  if (typeof config !== "object" || config === null) {
+    return refuse("missing_channel_config", "the payment names no channel (payload.channelConfig)");
+  }
+  for (const field of ["payer", "payerAuthorizer", "receiver", "receiverAuthorizer", "token"]) {
+    if (typeof config[field] !== "string" || !ADDRESS.test(config[field] as string)) {
+      return refuse(`invalid_channel_${snake(field)}`, `channelConfig.${field} must be a 0x address`);
+    }
+  }
+  const voucher = body.voucher;
+  if (typeof voucher !== "object" || voucher === null) {
+    return refuse("missing_voucher", "the payment carries no voucher (payload.voucher)");
+  }
+  const checks: Array<[string, RegExp, string]> = [
+    ["channelId", BYTES32, "0x and 32 bytes of hex"],
+    ["maxClaimableAmount", UINT, "a decimal string of token units"],
+    ["signature", SIGNATURE, "a hex signature of at least 65 bytes"],
+  ];
+  for (const [field, pattern, shape] of checks) {
+    if (typeof voucher[field] !== "string" || !pattern.test(voucher[field] as string)) {
+      return refuse(`invalid_voucher_${snake(field)}`, `voucher.${field} must be ${shape}`);
+    }
+  }
+  return { payer: String(config.payer).toLowerCase(), channelId: String(voucher.channelId).toLowerCase() };
 }
 
 function checkAuthorization(inner: unknown): Inspection | undefined {

@@ -1,13 +1,20 @@
-import type { FacilitatorClient, x402ResourceServer } from "@x402/core/server";
-import { type PaymentPayload, type PaymentRequirements, SettleError } from "@x402/core/types";
+import type { FacilitatorClient, RouteConfig } from "@x402/core/server";
+import {
+  type PaymentPayload,
+  type PaymentRequirements,
+  SettleError,
+  type VerifyResponse,
+} from "@x402/core/types";
 import type { PayerLedger } from "../../ledger/payer-ledger.ts";
 import type { AdvanceInput, PaymentState } from "../../ledger/payment-state.ts";
 import { errorResponse } from "../../shared/http-error.ts";
 import type { ApiRecord } from "../api-record.ts";
 import type { DispatchEnv } from "../env.ts";
 import { dispatchSettings } from "../settings.ts";
+import type { ChannelSession } from "./channel-storage.ts";
 import type { FacilitatorTrace } from "./facilitator.ts";
 import { nothingWasSettled } from "./settle-outcome.ts";
+import { reportedCharge, withSettlementOverride } from "./usage-charge.ts";
 
 type Abort = { abort: true; reason: string; message: string };
 type PayloadLike = { payload?: unknown };
@@ -18,8 +25,9 @@ interface Authorization {
 }
 
 /**
- * One paid call's trip through the payer ledger. x402's hooks report each step; this records it
- * in the payer's Durable Object before the next step may run. A ledger that cannot be written
+ * One paid call's trip through the payer ledger. x402's hooks (installed once per isolate, see
+ * ledger-hooks.ts) report each step to the current call; this records it in the payer's Durable
+ * Object before the next step may run. A ledger that cannot be written
  * stops the call (nothing served unclaimed, nothing settled unrecorded).
  */
 export class PaidCall {
@@ -32,65 +40,90 @@ export class PaidCall {
   /** What the creator answered, recorded together with `settling` (after-mode APIs). */
   private served?: { responseStatus: number; latencyMs: number };
   private readonly startedAt = Date.now();
+  /** The machine-readable reason of the last refusal x402 was told about (its 402 carries it). */
+  refusal?: string;
+  /**
+   * x402 got as far as verifying this payment: any 402 now carries the code of the scheme, the
+   * facilitator or a hook (e.g. batch-settlement's corrective 402, which clients act on).
+   */
+  verifying = false;
+  /**
+   * Set when this call pays with a batch-settlement voucher: the SDK's scheme keeps the channel
+   * (and records the charged voucher) in the payer's ledger; the exact-payment steps do not apply.
+   */
+  channel?: ChannelSession;
 
   constructor(
     private readonly env: DispatchEnv,
-    private readonly api: ApiRecord,
+    readonly api: ApiRecord,
+    /** This API's x402 route (price, payTo, discovery), which the isolate's gate reads per call. */
+    readonly route: RouteConfig,
+    private readonly run: () => Promise<Response>,
   ) {}
 
   /**
-   * Wires the ledger into x402's verify/settle hooks of this call's resource server. A payment is
-   * claimed only once the facilitator found it valid: a refused payment leaves no row, so it can
-   * neither burn the payer's nonce nor ever be settled later.
+   * Settle-before APIs: x402's upfront flow skips /verify and lets settle establish validity;
+   * verifying here first keeps "claim only what verified" true for both flows.
    */
-  install(server: x402ResourceServer, facilitator: FacilitatorClient): void {
-    // x402's upfront flow (settle-before APIs) skips /verify and lets settle establish validity;
-    // verifying here first keeps "claim only what verified" true for both flows.
-    server.onBeforeVerify(async ({ paymentPayload, requirements }) => {
-      if (this.api.settleMode !== "before") return undefined;
-      try {
-        // x402 hands hooks deep-readonly views; the facilitator client only reads them.
-        const result = await facilitator.verify(
-          paymentPayload as PaymentPayload,
-          requirements as PaymentRequirements,
-        );
-        return { skip: true, result };
-      } catch {
-        return {
-          abort: true,
-          reason: "facilitator_unavailable",
-          message: "the facilitator could not verify",
-        };
-      }
-    });
-    server.onAfterVerify(async ({ paymentPayload, result }) =>
-      result.isValid ? this.claim(paymentPayload) : undefined,
-    );
-    server.onBeforeSettle(async () => {
-      if (!this.claimed) return this.ledgerAbort("settlement requested for an unclaimed payment");
-      // served (with the creator's answer) then settling, in one ledger call, before settle is sent.
-      const steps: AdvanceInput[] = this.served ? [{ state: "served", ...this.served }] : [];
-      return (await this.record(...steps, { state: "settling" })) ? undefined : this.ledgerAbort();
-    });
-    server.onAfterSettle(async ({ result }) => {
-      await this.record({
-        state: "settled",
-        txHash: result.transaction,
-        latencyMs: Date.now() - this.startedAt,
+  async beforeVerify(
+    paymentPayload: PaymentPayload,
+    requirements: PaymentRequirements,
+    facilitator: FacilitatorClient,
+  ): Promise<{ skip: true; result: VerifyResponse } | Abort | undefined> {
+    this.verifying = true;
+    if (this.api.settleMode !== "before" || this.channel) return undefined;
+    try {
+      return { skip: true, result: await facilitator.verify(paymentPayload, requirements) };
+    } catch {
+      return this.refuse({
+        abort: true,
+        reason: "facilitator_unavailable",
+        message: "the facilitator could not verify",
       });
-    });
-    server.onSettleFailure(async ({ error }) => {
-      const reason = error instanceof SettleError ? (error.errorReason ?? error.message) : error.message;
-      await this.record({ state: nothingWasSettled(error) ? "failed" : "unknown", error: reason });
-    });
-    server.onVerifiedPaymentCanceled(async ({ reason, responseStatus }) => {
-      if (this.claimed)
-        await this.record({
-          state: "failed",
-          error: `not charged: ${reason}`,
-          responseStatus: responseStatus ?? null,
-        });
-    });
+    }
+  }
+
+  /**
+   * A payment is claimed only once the facilitator found it valid: a refused payment leaves no row,
+   * so it can neither burn the payer's nonce nor ever be settled later.
+   */
+  async afterVerify(paymentPayload: PayloadLike, result: { isValid: boolean; invalidReason?: string }) {
+    if (!result.isValid) {
+      this.refusal = result.invalidReason ?? "invalid_payment";
+      return undefined;
+    }
+    if (this.channel) return undefined;
+    return this.refuse(await this.claim(paymentPayload));
+  }
+
+  /** served (with the creator's answer) then settling, in one ledger call, before settle is sent. */
+  async beforeSettle(): Promise<Abort | undefined> {
+    if (this.channel) return undefined;
+    if (!this.claimed) return this.ledgerAbort("settlement requested for an unclaimed payment");
+    const steps: AdvanceInput[] = this.served ? [{ state: "served", ...this.served }] : [];
+    return (await this.record(...steps, { state: "settling" })) ? undefined : this.ledgerAbort();
+  }
+
+  /** The facilitator settled: the transaction is recorded. */
+  async afterSettle(transaction: string): Promise<void> {
+    await this.record({ state: "settled", txHash: transaction, latencyMs: Date.now() - this.startedAt });
+  }
+
+  /** Settlement failed: `failed` when certainly nothing moved, else `unknown` for reconciliation. */
+  async settleFailed(error: Error): Promise<void> {
+    const reason = error instanceof SettleError ? (error.errorReason ?? error.message) : error.message;
+    this.refusal ??= error instanceof SettleError ? error.errorReason : undefined;
+    await this.record({ state: nothingWasSettled(error) ? "failed" : "unknown", error: reason });
+  }
+
+  /** x402 cancelled a verified payment (the creator failed): not charged. */
+  async canceled(reason: string, responseStatus: number | undefined): Promise<void> {
+    if (this.claimed)
+      await this.record({
+        state: "failed",
+        error: `not charged: ${reason}`,
+        responseStatus: responseStatus ?? null,
+      });
   }
 
   /**
@@ -98,8 +131,11 @@ export class PaidCall {
    * settle-after APIs it is recorded as `served` together with `settling` (a failed answer is
    * recorded as `failed` when x402 cancels the payment).
    */
-  async serve(run: () => Promise<Response>): Promise<Response> {
-    const response = await buffered(await run(), this.api.slug);
+  async serve(): Promise<Response> {
+    const answered = await this.run();
+    const charge = this.channel ? reportedCharge(answered, this.api.priceAtomic) : undefined;
+    let response = await buffered(answered, this.api.slug);
+    if (charge !== undefined && response.status < 400) response = withSettlementOverride(response, charge);
     const answer = { responseStatus: response.status, latencyMs: Date.now() - this.startedAt };
     if (this.api.settleMode === "before") await this.record({ state: "settled", ...answer });
     else this.served = answer;
@@ -196,7 +232,13 @@ export class PaidCall {
     }
   }
 
+  private refuse<T extends Abort | undefined>(abort: T): T {
+    if (abort) this.refusal = abort.reason;
+    return abort;
+  }
+
   private ledgerAbort(error?: unknown): Abort {
+    this.refusal = "ledger_unavailable";
     this.ledgerFault = error instanceof Error ? error.message : String(error ?? "ledger write failed");
     return {
       abort: true,

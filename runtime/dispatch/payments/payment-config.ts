@@ -13,6 +13,8 @@ export interface PaymentConfig {
   maxTimeoutSeconds: number;
   /** How long the gateway waits for the facilitator before answering 502. */
   facilitatorTimeoutMs: number;
+  /** batch-settlement: offered (first) only when the platform holds a receiver-authorizer key. */
+  batch?: { receiverAuthorizerKey: `0x${string}`; withdrawDelaySeconds: number; minDepositCalls: number };
 }
 
 /** The payment settings, from the worker's settings (validated once per isolate; a bad one is a 503 naming it). */
@@ -38,5 +40,14 @@ function fromSettings(settings: DispatchSettings): PaymentConfig {
     ...(settings.facilitatorAuth ? { facilitatorAuth: settings.facilitatorAuth } : {}),
     maxTimeoutSeconds: settings.maxTimeoutSeconds,
     facilitatorTimeoutMs: settings.facilitatorTimeoutMs,
+    ...(settings.receiverAuthorizerKey
+      ? {
+          batch: {
+            receiverAuthorizerKey: settings.receiverAuthorizerKey,
+            withdrawDelaySeconds: settings.withdrawDelaySeconds,
+            minDepositCalls: settings.minDepositCalls,
+          },
+        }
+      : {}),
   };
 }

@@ -14,18 +14,15 @@ export async function withReason(response: Response, code: string, message: stri
   return new Response(JSON.stringify({ ...required, message }), { status: 402, headers });
 }
 
-/** x402's own sentences, as codes: every 402 reason is machine-readable. */
-const LIBRARY_REASONS: Array<[RegExp, string]> = [
-  [/^payment required$/i, "payment_required"],
-  [/^unsupported x402 version/i, "unsupported_x402_version"],
-  [/^no matching payment requirements$/i, "requirements_mismatch"],
-];
-
-/** Normalises a 402's reason to a snake_case code (x402 and facilitator codes already are). */
-export async function withCodedReason(response: Response): Promise<Response> {
+/**
+ * Gives a 402 the code of the refusal that caused it. The code is what the call recorded from x402's
+ * typed results (a verify result's `invalidReason`, a hook's abort reason, a `SettleError`'s
+ * `errorReason`); x402's own sentence stays as the message.
+ */
+export async function withCodedReason(response: Response, code: string): Promise<Response> {
   const encoded = response.headers.get(HEADER);
   if (response.status !== 402 || !encoded) return response;
-  const reason = decodePaymentRequiredHeader(encoded).error ?? "";
-  const match = LIBRARY_REASONS.find(([pattern]) => pattern.test(reason));
-  return match ? withReason(response, match[1], reason) : response;
+  const sentence = decodePaymentRequiredHeader(encoded).error ?? code;
+  if (sentence === code) return response;
+  return withReason(response, code, sentence);
 }

@@ -1,34 +1,54 @@
 import type { RouteConfig } from "@x402/core/server";
 import type { ApiRecord } from "../api-record.ts";
 import { discoveryFor } from "./discovery-block.ts";
+import { BATCH_SCHEME } from "./inspect-payment.ts";
 import type { PaymentConfig } from "./payment-config.ts";
 
 /** The 402's resource description is a summary (the catalog has the full text): this keeps the header small. */
 const MAX_DESCRIPTION_CHARS = 300;
 
 /**
- * One API's x402 route: scheme `exact` on the configured network and asset, the API's price and
- * payTo (its split address), and a bounded Bazaar discovery block so agents know what they buy.
+ * One API's x402 route: `batch-settlement` (when the platform holds a receiver-authorizer key) and
+ * `exact` on the configured network and asset, both at the API's price and payTo (its split address), and a bounded Bazaar discovery block so agents know what they buy.
  * `settle: before` APIs use x402's upfront flow: the payment settles before the creator runs.
  */
 export function routeConfigFor(api: ApiRecord, config: PaymentConfig, resourceUrl: string): RouteConfig {
   const description = `${api.title}: ${api.description}`;
-  return {
-    accepts: {
-      scheme: "exact",
-      network: config.network,
-      payTo: api.payTo,
-      price: {
-        amount: api.priceAtomic,
-        asset: config.asset,
-        extra: {
-          name: config.assetName,
-          version: config.assetVersion,
-          ...(api.settleMode === "before" ? { paymentFlow: "upfront" } : {}),
-        },
+  const exact = {
+    scheme: "exact",
+    network: config.network,
+    payTo: api.payTo,
+    price: {
+      amount: api.priceAtomic,
+      asset: config.asset,
+      extra: {
+        name: config.assetName,
+        version: config.assetVersion,
+        ...(api.settleMode === "before" ? { paymentFlow: "upfront" } : {}),
       },
-      maxTimeoutSeconds: config.maxTimeoutSeconds,
     },
+    maxTimeoutSeconds: config.maxTimeoutSeconds,
+  };
+  // Payment channels first for clients that know them; the same price and payTo either way.
+  // (batch-settlement has no upfront flow: a voucher is counted only once the creator answered.)
+  const batch = config.batch && {
+    scheme: BATCH_SCHEME,
+    network: config.network,
+    payTo: api.payTo,
+    price: {
+      amount: api.priceAtomic,
+      asset: config.asset,
+      extra: {
+        name: config.assetName,
+        version: config.assetVersion,
+        // The deposit the 402 suggests: enough for this many calls without a top-up transaction.
+        minDeposit: (BigInt(api.priceAtomic) * BigInt(config.batch.minDepositCalls)).toString(),
+      },
+    },
+    maxTimeoutSeconds: config.maxTimeoutSeconds,
+  };
+  return {
+    accepts: batch ? [batch, exact] : exact,
     resource: resourceUrl,
     description:
       description.length <= MAX_DESCRIPTION_CHARS

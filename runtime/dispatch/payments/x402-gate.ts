@@ -1,16 +1,14 @@
-import { type RouteConfig, x402HTTPResourceServer, x402ResourceServer } from "@x402/core/server";
-import { ExactEvmScheme } from "@x402/evm/exact/server";
-import { bazaarResourceServerExtension } from "@x402/extensions/bazaar";
-import { paymentMiddlewareFromHTTPServer } from "@x402/hono";
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
 import { errorResponse } from "../../shared/http-error.ts";
 import type { ApiRecord } from "../api-record.ts";
 import type { DispatchEnv } from "../env.ts";
 import { dispatchSettings } from "../settings.ts";
-import { facilitatorFor } from "./facilitator.ts";
-import { inspectPayment } from "./inspect-payment.ts";
+import { withCall } from "./call-context.ts";
+import { ChannelSession } from "./channel-storage.ts";
+import { BATCH_SCHEME, inspectPayment } from "./inspect-payment.ts";
 import { PaidCall } from "./paid-call.ts";
 import { type PaymentConfig, paymentConfig } from "./payment-config.ts";
+import { paymentGate } from "./payment-gate.ts";
 import { withCodedReason, withReason } from "./refusal.ts";
 import { routeConfigFor } from "./route-config.ts";
 
@@ -27,7 +25,8 @@ const LEGACY_HEADER = {
 /**
  * The x402 gate (@x402/hono, not a re-implementation): unpaid → 402 with this API's requirements;
  * paid → verify, claim in the payer ledger, run the creator once, settle if it succeeded.
- * Assembled per request, because price and payTo come from the API's row.
+ * The gate is built once per isolate (payment-gate.ts); this call's API, price and ledger state
+ * reach it through the call context.
  */
 export async function chargeFor(
   c: Context<{ Bindings: DispatchEnv }>,
@@ -45,70 +44,61 @@ export async function chargeFor(
   }
   const config = paymentConfig(c.env);
   const inspection = header
-    ? inspectPayment(header, expectedTerms(api, config), api.earlierPrices)
+    ? inspectPayment(
+        header,
+        expectedTerms(api, config, "exact"),
+        api.earlierPrices,
+        Date.now(),
+        config.batch ? expectedTerms(api, config, BATCH_SCHEME) : undefined,
+      )
     : undefined;
   // A quote paid just before a price change is honoured at the price it was quoted.
   const priced =
     inspection?.ok && inspection.honouredPrice
       ? { ...api, priceAtomic: inspection.honouredPrice.amount, payTo: inspection.honouredPrice.payTo }
       : api;
-  const call = new PaidCall(c.env, priced);
-  const gate = await assembleGate(c, priced, config, call, serve);
-  if (!gate)
+  const resourceUrl = new URL(new URL(c.req.url).pathname, dispatchSettings(c.env).publicOrigin);
+  resourceUrl.search = "";
+  const call = new PaidCall(c.env, priced, routeConfigFor(priced, config, resourceUrl.toString()), serve);
+  if (inspection?.ok && inspection.channel) {
+    const ledgers = c.env.PAYER_LEDGER!;
+    call.channel = new ChannelSession(
+      inspection.channel.channelId,
+      ledgers.get(ledgers.idFromName(inspection.channel.payer)),
+      { apiSlug: priced.slug, payTo: priced.payTo, network: config.network, asset: config.asset },
+    );
+  }
+  const gate = paymentGate(config);
+  if (!(await gate.ready()))
     return call.finish(
       errorResponse(502, "facilitator_unavailable", "the payment facilitator cannot be reached"),
     );
   const refusal = inspection && !inspection.ok ? inspection : legacy && !header ? LEGACY_HEADER : undefined;
-  if (refusal) {
-    // Refused before anything is verified: answer the standard 402 quote, with the precise reason.
-    const quote = await gate.fetch(withoutPaymentHeaders(c.req.raw), c.env, c.executionCtx);
-    return withReason(quote, refusal.code, refusal.message);
-  }
-  const response = await gate.fetch(c.req.raw, c.env, c.executionCtx);
-  return withCodedReason(await call.finish(response));
+  return withCall(call, async () => {
+    if (refusal) {
+      // Refused before anything is verified: answer the standard 402 quote, with the precise reason.
+      const quote = await gate.app.fetch(withoutPaymentHeaders(c.req.raw), c.env, c.executionCtx);
+      return withReason(quote, refusal.code, refusal.message);
+    }
+    const response = await gate.app.fetch(c.req.raw, c.env, c.executionCtx);
+    const code = call.refusal ?? (call.verifying ? undefined : unverifiedRefusal(header));
+    const finished = await call.finish(response);
+    return code ? withCodedReason(finished, code) : finished;
+  });
 }
 
-/** A one-request Hono app: the x402 middleware in front of the creator call. */
-async function assembleGate(
-  c: Context<{ Bindings: DispatchEnv }>,
-  api: ApiRecord,
-  config: PaymentConfig,
-  call: PaidCall,
-  serve: () => Promise<Response>,
-): Promise<Hono<{ Bindings: DispatchEnv }> | undefined> {
-  const facilitator = facilitatorFor(config, call.trace);
-  const server = new x402ResourceServer(facilitator);
-  server.register(config.network, new ExactEvmScheme());
-  server.registerExtension(bazaarResourceServerExtension);
-  call.install(server, facilitator);
-  try {
-    await server.initialize();
-  } catch {
-    return undefined;
-  }
-  const resourceUrl = new URL(new URL(c.req.url).pathname, dispatchSettings(c.env).publicOrigin);
-  resourceUrl.search = "";
-  const { extensions, ...route } = routeConfigFor(api, config, resourceUrl.toString());
-  const routes: { "*": RouteConfig } = { "*": route };
-  const middleware = paymentMiddlewareFromHTTPServer(
-    new x402HTTPResourceServer(server, routes),
-    undefined,
-    undefined,
-    false,
-  );
-  // The discovery declaration is attached after construction: x402 would otherwise validate it with
-  // ajv on every request, and ajv compiles validators with `new Function`, which workerd forbids.
-  // route-config.test.ts validates the same declaration in Node instead.
-  routes["*"].extensions = extensions;
-  const gate = new Hono<{ Bindings: DispatchEnv }>();
-  gate.use(middleware);
-  gate.all("*", () => call.serve(serve));
-  return gate;
+/**
+ * x402 refused without asking the facilitator or a hook: with no payment, that is the plain quote;
+ * with one, the payment matched none of the offered requirements (inspect-payment.ts names the
+ * usual mismatches before x402 runs).
+ */
+function unverifiedRefusal(header: string): string {
+  return header ? "requirements_mismatch" : "payment_required";
 }
 
-function expectedTerms(api: ApiRecord, config: PaymentConfig) {
+function expectedTerms(api: ApiRecord, config: PaymentConfig, scheme: string) {
   return {
-    scheme: "exact",
+    scheme,
     network: config.network,
     asset: config.asset,
     amount: api.priceAtomic,

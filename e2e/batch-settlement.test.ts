@@ -1,0 +1,175 @@
+import { decodePaymentRequiredHeader } from "@x402/core/http";
+import { type Address, createPublicClient, type Hex, http } from "viem";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { batchPayer } from "../chain/batch-settlement-harness.ts";
+import type { LocalStack } from "../local/stack.ts";
+import type { VoucherRecord } from "../runtime/ledger/channel-types.ts";
+import { balanceOf } from "./support/chain.ts";
+import { type CountingServer, startCountingServer } from "./support/counting-server.ts";
+import { makeTempProject, type TempProject } from "./support/temp-project.ts";
+import { runCli, startTestStack } from "./support/test-stack.ts";
+
+// x402 batch-settlement through the gateway, with the official client (batch-settlement scheme
+// registered beside exact) on the real local chain and facilitator: one deposit, then vouchers
+// that cost no transaction, claimed and settled into the API's split by `402claw settle`.
+
+const CALLS = 100;
+let project: TempProject;
+let stack: LocalStack;
+let counter: CountingServer;
+let payerKey: Hex;
+
+beforeAll(async () => {
+  project = makeTempProject({ fixtures: ["counted", "metered"] });
+  counter = await startCountingServer();
+  // Claims run only when asked in this file (the longest interval the 15-minute withdrawal delay
+  // allows), so the transactions counted are the ones it causes.
+  stack = await startTestStack(project, {
+    dispatchVars: { BATCH_SETTLE_INTERVAL_SECONDS: "450" },
+    extraResolveOverrides: { "counter.402claw.test": counter.url },
+  });
+  payerKey = (stack.devFile as typeof stack.devFile & { payer: { privateKey: Hex } }).payer.privateKey;
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  await counter?.stop();
+  project?.remove();
+});
+
+const chain = () => createPublicClient({ transport: http(stack.chain.rpcUrl) });
+
+/** Transactions mined in blocks after `from`. */
+async function transactionsSince(from: bigint): Promise<number> {
+  const client = chain();
+  const to = await client.getBlockNumber();
+  let count = 0;
+  for (let block = from + 1n; block <= to; block++)
+    count += (await client.getBlock({ blockNumber: block })).transactions.length;
+  return count;
+}
+
+async function vouchersOf(payer: string): Promise<VoucherRecord[]> {
+  const namespace = await stack.mf.getDurableObjectNamespace("PAYER_LEDGER", "dispatch");
+  const ledger = namespace.get(namespace.idFromName(payer.toLowerCase())) as unknown as {
+    vouchers(): Promise<VoucherRecord[]>;
+  };
+  return ledger.vouchers();
+}
+
+describe("batch-settlement through the gateway", () => {
+  it("offers batch-settlement first and exact second, at the same price and payTo", async () => {
+    const response = await fetch(`${stack.url}/world-cities?limit=1`);
+    expect(response.status).toBe(402);
+    const { accepts } = decodePaymentRequiredHeader(response.headers.get("payment-required")!);
+    expect(accepts.map((offer) => offer.scheme)).toEqual(["batch-settlement", "exact"]);
+    expect(accepts[0]!.amount).toBe(accepts[1]!.amount);
+    expect(accepts[0]!.payTo).toBe(accepts[1]!.payTo);
+    expect(accepts[0]!.extra).toMatchObject({
+      receiverAuthorizer: stack.chain.batchSettlement.receiverAuthorizer.address,
+      withdrawDelay: stack.chain.batchSettlement.withdrawDelay,
+    });
+  });
+
+  it("serves 100 vouchers after one deposit without a transaction, and settle moves exactly what was charged", async () => {
+    const payer = batchPayer({ chain: stack.chain, privateKey: payerKey });
+    const quote = decodePaymentRequiredHeader(
+      (await fetch(`${stack.url}/world-cities?limit=1`)).headers.get("payment-required")!,
+    ).accepts[0]!;
+    const split = quote.payTo as Address;
+    const splitBefore = await balanceOf(stack, split);
+    const deposit = await payer.fetch(`${stack.url}/world-cities?limit=1`);
+    expect(deposit.status).toBe(200);
+    await deposit.arrayBuffer();
+    const afterDeposit = await chain().getBlockNumber();
+    for (let call = 0; call < CALLS; call++) {
+      const response = await payer.fetch(`${stack.url}/world-cities?limit=1`);
+      expect(response.status).toBe(200);
+      await response.arrayBuffer();
+    }
+    const vouchers = await vouchersOf(payer.address);
+    expect(vouchers).toHaveLength(CALLS + 1);
+    expect(vouchers.every((voucher) => voucher.state === "charged" && voucher.amount === quote.amount)).toBe(
+      true,
+    );
+    const charged = vouchers.reduce((sum, voucher) => sum + BigInt(voucher.amount), 0n);
+
+    const settled = await runCli(project, "settle");
+    expect(settled.stderr + settled.stdout).toMatch(/claim +0x[0-9a-f]{64}/);
+    expect(settled.code).toBe(0);
+    expect(await transactionsSince(afterDeposit)).toBeLessThanOrEqual(3);
+    expect((await balanceOf(stack, split)) - splitBefore).toBe(charged);
+    expect((await vouchersOf(payer.address)).every((voucher) => voucher.state === "settled")).toBe(true);
+
+    const ledger = await runCli(project, "ledger");
+    expect(ledger.stdout).toMatch(/world-cities +batch_settled +101 /);
+    expect(ledger.stdout).toMatch(/batch-settlement: 1 channel\(s\).* ok/);
+    expect(ledger.stderr).toContain("ledger agrees with the chain");
+    expect(ledger.code).toBe(0);
+
+    // Creators see batch revenue like any other: 101 paid calls, all settled into the split.
+    const stats = await runCli(project, "stats", "world-cities");
+    expect(stats.code, stats.stderr).toBe(0);
+    expect(stats.stdout).toMatch(/all time\s+101\s+101\s+0\s+0 \(\$0\.00\)\s+\$0\.101/);
+    const logs = await runCli(project, "logs", "world-cities");
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(logs.stdout).toContain("batch_settled");
+  });
+
+  it("counts no voucher for a failed creator response, and the channel goes on from where it was", async () => {
+    const payer = batchPayer({ chain: stack.chain, privateKey: payerKey });
+    const statuses = [];
+    for (const query of ["", "?status=500", ""]) {
+      const response = await payer.fetch(`${stack.url}/counted${query}`);
+      await response.arrayBuffer();
+      statuses.push(response.status);
+    }
+    expect(statuses).toEqual([200, 500, 200]);
+    expect(counter.hits("/hit/counted")).toBe(3);
+    const counted = (await vouchersOf(payer.address)).filter((voucher) => voucher.apiSlug === "counted");
+    expect(counted.map((voucher) => voucher.amount)).toEqual(["1000", "1000"]);
+    expect(counted.map((voucher) => voucher.cumulative)).toEqual(["1000", "2000"]);
+  });
+
+  it("402claw call pays with a channel it keeps on disk (recovering one it lost), then reuses it", async () => {
+    const first = await runCli(project, "call", `${stack.url}/counted`, "--deposit", "$0.05");
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/scheme +batch-settlement/);
+    const afterFirst = await chain().getBlockNumber();
+    const second = await runCli(project, "call", `${stack.url}/counted`);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toMatch(/transaction none \(a voucher/);
+    // The second run found its channel on disk: no deposit, no transaction.
+    expect(await transactionsSince(afterFirst)).toBe(0);
+    const exact = await runCli(project, "call", `${stack.url}/counted`, "--exact");
+    expect(exact.code).toBe(0);
+    expect(exact.stderr).toMatch(/scheme +exact/);
+  });
+
+  it("charges a voucher what the function reported (usage pricing); exact pays the price", async () => {
+    const payer = batchPayer({ chain: stack.chain, privateKey: payerKey });
+    for (const query of ["", "", "?charge=$0.5"]) {
+      const response = await payer.fetch(`${stack.url}/metered${query}`);
+      expect(response.status).toBe(200);
+      await response.arrayBuffer();
+    }
+    const metered = (await vouchersOf(payer.address)).filter((voucher) => voucher.apiSlug === "metered");
+    // A reported charge above the price is ignored: the call costs the price, never more.
+    expect(metered.map((voucher) => voucher.amount)).toEqual(["400", "400", "1000"]);
+    const exact = batchPayer({ chain: stack.chain, privateKey: payerKey, exactOnly: true });
+    const paid = await exact.fetch(`${stack.url}/metered`);
+    expect(paid.status).toBe(200);
+    const receipt = JSON.parse(atob(paid.headers.get("payment-response")!)) as { transaction: string };
+    const transfer = await chain().getTransactionReceipt({ hash: receipt.transaction as Hex });
+    expect(transfer.status).toBe("success");
+    // The token's Transfer event: exact moved the full price.
+    expect(transfer.logs.filter((log) => log.data !== "0x").map((log) => BigInt(log.data))).toContain(1000n);
+  });
+
+  it("still serves clients that only know exact", async () => {
+    const payer = batchPayer({ chain: stack.chain, privateKey: payerKey, exactOnly: true });
+    const response = await payer.fetch(`${stack.url}/world-cities?limit=1`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("payment-response")).toBeTruthy();
+  });
+});

@@ -1,0 +1,76 @@
+import { type SettlementRun, settleReceiver } from "../../ledger/batch-settler.ts";
+import { HttpError } from "../../shared/http-error.ts";
+import type { DispatchEnv } from "../env.ts";
+import { settlerConfig } from "../payments/settler-config.ts";
+
+/** What settling every channel did, and what is still owed afterwards. */
+export interface SettleAllResult {
+  payers: number;
+  claims: SettlementRun["claims"];
+  settles: SettlementRun["settles"];
+  refunds: SettlementRun["refunds"];
+  errors: string[];
+  /** Vouchers charged or claimed but not yet settled into their split, after this run. */
+  outstanding: { vouchers: number; amount: string };
+}
+
+/**
+ * Claims every outstanding batch-settlement voucher, ledger by ledger, then settles each API's
+ * split once for all payers (`402claw settle`, and the cron as a backstop to the ledgers' alarms).
+ */
+export async function settleAllChannels(env: DispatchEnv): Promise<SettleAllResult> {
+  const ledgers = env.PAYER_LEDGER;
+  if (!ledgers) throw new Error("settling needs the PAYER_LEDGER binding");
+  const { results } = await env.DB.prepare("SELECT DISTINCT payer FROM payer_channels ORDER BY payer").all<{
+    payer: string;
+  }>();
+  const result: SettleAllResult = {
+    payers: results.length,
+    claims: [],
+    settles: [],
+    refunds: [],
+    errors: [],
+    outstanding: { vouchers: 0, amount: "0" },
+  };
+  const config = settlerConfig(env);
+  if (!config)
+    throw new HttpError(
+      409,
+      "batch_settlement_off",
+      "this gateway offers no batch-settlement (RECEIVER_AUTHORIZER_KEY is not set), so there is nothing to settle",
+    );
+  // Claims per payer ledger (each claim covers ≤ 100 of its channels) …
+  const waiting = new Map<string, string[]>();
+  for (const { payer } of results) {
+    const ledger = ledgers.get(ledgers.idFromName(payer));
+    const run = await ledger.settleNow(false, false);
+    result.claims.push(...run.claims);
+    result.refunds.push(...run.refunds);
+    result.errors.push(...run.errors.map((error) => `${payer}: ${error}`));
+    for (const payTo of await ledger.claimedReceivers())
+      waiting.set(payTo.toLowerCase(), [...(waiting.get(payTo.toLowerCase()) ?? []), payer]);
+  }
+  // … then one settle per API split, which moves every payer's claimed vouchers at once.
+  for (const [payTo, payers] of waiting) {
+    try {
+      const transaction = await settleReceiver(payTo as `0x${string}`, config);
+      result.settles.push({ payTo, transaction });
+      for (const payer of payers)
+        await ledgers.get(ledgers.idFromName(payer)).markSettled(payTo, transaction);
+    } catch (error) {
+      result.errors.push(`settle for ${payTo}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  let owed = 0n;
+  for (const { payer } of results) {
+    const ledger = ledgers.get(ledgers.idFromName(payer));
+    for (const state of ["charged", "claimed"] as const) {
+      for (const voucher of await ledger.vouchers(state)) {
+        result.outstanding.vouchers += 1;
+        owed += BigInt(voucher.amount);
+      }
+    }
+  }
+  result.outstanding.amount = owed.toString();
+  return result;
+}
