@@ -1,6 +1,7 @@
 import { getAddress, isAddress } from "viem";
 import { z } from "zod";
 import { DEV_ACCOUNTS } from "../chain/accounts.ts";
+import { LOCAL_RECEIVER_AUTHORIZER } from "../chain/batch-settlement.ts";
 import { ConfigError } from "../core/errors.ts";
 import { RATE_LIMIT_PERIODS, rateLimitPlanProblems, ZONE_PLANS } from "./platform/zone-plan-limits.ts";
 
@@ -146,7 +147,7 @@ const FIXES: Record<string, string> = {
 };
 
 /** Settings that are read elsewhere (secrets) and so are not part of the schema. */
-const SECRET_KEYS = ["facilitatorAuth", "adminToken", "authSecret"];
+const SECRET_KEYS = ["facilitatorAuth", "adminToken", "authSecret", "receiverAuthorizerKey"];
 /** Shortest admin token accepted: it guards ledger reads and reconciliation on the public gateway. */
 export const MIN_ADMIN_TOKEN_LENGTH = 32;
 
@@ -305,4 +306,31 @@ export type GatewaySecret = keyof typeof GATEWAY_SECRETS;
 /** The admin token's check (kept by name: the CLI and docs call it that). */
 export function checkAdminToken(value: string | undefined, source: string): void {
   checkGatewaySecret(value, source, "adminToken");
+}
+
+/** Keys whose private half is published (anvil's accounts, the local receiver authorizer). */
+const PUBLIC_KEYS = new Set(
+  [...DEV_ACCOUNTS.map((account) => account.privateKey), LOCAL_RECEIVER_AUTHORIZER.privateKey].map((key) =>
+    key.toLowerCase(),
+  ),
+);
+
+/**
+ * Checks the batch-settlement receiver-authorizer key (from `402claw:receiverAuthorizerKey` or
+ * RECEIVER_AUTHORIZER_KEY): a 32-byte hex private key, and never a published one off the local
+ * chain (whoever holds it can sign the claims and refunds of every payment channel).
+ */
+export function checkReceiverAuthorizerKey(value: string | undefined, source: string, network: string): void {
+  if (value === undefined) return;
+  const fix =
+    "generate one with `openssl rand -hex 32`, prefix it with 0x and store it with `pulumi config set --secret 402claw:receiverAuthorizerKey`";
+  if (!/^0x[0-9a-fA-F]{64}$/.test(value))
+    throw new ConfigError(source, "must be a 0x-prefixed 32-byte hex private key", fix);
+  if (PUBLIC_KEYS.has(value.toLowerCase()) && network !== LOCAL_NETWORK) {
+    throw new ConfigError(
+      source,
+      `is a published development key: anyone could sign channel claims and refunds on ${network}`,
+      fix,
+    );
+  }
 }

@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { type Address, keccak256, stringToBytes, zeroAddress } from "viem";
 import { describe, expect, it } from "vitest";
+import { devAccount } from "../chain/accounts.ts";
+import { LOCAL_RECEIVER_AUTHORIZER } from "../chain/batch-settlement.ts";
 import type { DeclaredResource } from "./plan/run-under-mocks.ts";
 import { fakeSplitAddress } from "./testing/fake-split-predictor.ts";
 import {
@@ -309,6 +311,7 @@ describe("infra/index.ts, the entry Pulumi runs", () => {
 describe("the Pulumi program under mocks: prod", async () => {
   const root = scratchRoot();
   const ADMIN = "a".repeat(64);
+  const RECEIVER_KEY = `0x${"c".repeat(64)}`;
   const AUTH = "b".repeat(64);
   const { resources } = await runStack(root, "prod", {
     ...FILLED_IN,
@@ -317,6 +320,7 @@ describe("the Pulumi program under mocks: prod", async () => {
     "402claw:authSecret": AUTH,
     "402claw:marketplaceName": "Example API marketplace",
     "402claw:contact": "apis@example.com",
+    "402claw:receiverAuthorizerKey": RECEIVER_KEY,
   });
   const dispatch = one(resources, GATEWAY, "gateway-script");
 
@@ -363,6 +367,14 @@ describe("the Pulumi program under mocks: prod", async () => {
     expect((rate.inputs.rules as Array<Record<string, unknown>>)[0]).toMatchObject({
       expression: '(http.host eq "api.example.com")',
       ratelimit: { period: 60, mitigationTimeout: 600 },
+    });
+  });
+
+  it("binds the batch-settlement receiver-authorizer key as a secret_text", () => {
+    expect(binding(dispatch, "RECEIVER_AUTHORIZER_KEY")).toEqual({
+      type: "secret_text",
+      name: "RECEIVER_AUTHORIZER_KEY",
+      text: RECEIVER_KEY,
     });
   });
 
@@ -510,6 +522,22 @@ describe("prod values that validate but are unsafe are refused before any resour
     await expect(runDev(REPO_ROOT, { "402claw:platformWallet": anvil1 })).rejects.toThrow(
       /anvil's well-known/,
     );
+  });
+
+  it("a published receiver-authorizer key (anvil's, or the local one) or a malformed one is refused off the local chain", async () => {
+    const filled = { ...secrets, ...FILLED_IN };
+    await expect(
+      runStack(REPO_ROOT, "prod", {
+        ...filled,
+        "402claw:receiverAuthorizerKey": LOCAL_RECEIVER_AUTHORIZER.privateKey,
+      }),
+    ).rejects.toThrow(/config 402claw:receiverAuthorizerKey: is a published development key/);
+    await expect(
+      runStack(REPO_ROOT, "prod", { ...filled, "402claw:receiverAuthorizerKey": devAccount(0).privateKey }),
+    ).rejects.toThrow(/published development key/);
+    await expect(
+      runStack(REPO_ROOT, "prod", { ...filled, "402claw:receiverAuthorizerKey": "0x1234" }),
+    ).rejects.toThrow(/config 402claw:receiverAuthorizerKey: must be a 0x-prefixed 32-byte hex private key/);
   });
 
   it("a prod API owned by an anvil account is refused, naming its api.yaml owner", async () => {

@@ -23,6 +23,8 @@ export interface ProgramOptions {
   /** Bearer token of the gateway's /admin endpoints; unset = those endpoints do not exist. */
   adminToken?: pulumi.Input<string>;
   authSecret?: pulumi.Input<string>;
+  /** Signs batch-settlement claims and refunds (a secret); unset = only `exact` is offered. */
+  receiverAuthorizerKey?: pulumi.Input<string>;
   /** Predicts each API's split address (its payTo); production: the 0xSplits factory via rpcUrl. */
   splitPredictor: SplitPredictor;
   /** Bundles a platform worker entry, given relative to runtime/ (e.g. "dispatch/worker.ts"). */
@@ -66,6 +68,9 @@ export async function definePlatform(options: ProgramOptions) {
     ...(options.facilitatorAuth !== undefined ? { facilitatorAuth: options.facilitatorAuth } : {}),
     ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
     ...(options.authSecret !== undefined ? { authSecret: options.authSecret } : {}),
+    ...(options.receiverAuthorizerKey !== undefined
+      ? { receiverAuthorizerKey: options.receiverAuthorizerKey }
+      : {}),
   });
   const catalog: Record<string, ApiSummary> = {};
   const failedApis: Record<string, string> = {};

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE, loadPlatformConfig } from "../config.ts";
+import { platformSecrets } from "../platform-secrets.ts";
 import { definePlatform, type ProgramOptions } from "../program.ts";
 
 /** A resource the program declared, as the engine would receive it. */
@@ -50,16 +51,11 @@ export async function runProgramUnderMocks(options: MockRunOptions) {
   const config = loadPlatformConfig((key) => settings.get(key), options.stack, Object.keys(options.values), {
     allowPlaceholders: options.allowPlaceholders ?? false,
   });
-  const secret = (key: string) => {
-    const value = options.values[`${CONFIG_NAMESPACE}:${key}`];
-    return value !== undefined ? { [key]: pulumi.secret(value) } : {};
-  };
   const outputs = await definePlatform({
     ...options,
     config,
-    ...secret("facilitatorAuth"),
-    ...secret("adminToken"),
-    ...secret("authSecret"),
+    // The same secrets and checks as infra/index.ts, from these values only (no environment).
+    ...platformSecrets((key) => settings.get(key), config, {}),
   });
   const resolved = await new Promise<Record<string, unknown>>((resolve) =>
     pulumi.output(outputs).apply((value) => resolve(value as Record<string, unknown>)),

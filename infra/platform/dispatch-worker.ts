@@ -33,6 +33,8 @@ export interface DispatchWorkerArgs {
   adminToken?: pulumi.Input<string>;
   /** Signs creator sessions (runtime/dispatch/creators). */
   authSecret?: pulumi.Input<string>;
+  /** Signs batch-settlement claims and refunds; unset = the gateway offers only `exact`. */
+  receiverAuthorizerKey?: pulumi.Input<string>;
 }
 
 /**
@@ -90,11 +92,15 @@ export function dispatchBindings(args: DispatchWorkerArgs): pulumi.Output<Script
       args.databaseId,
       args.bucketName,
       args.kvNamespaceId,
-      secret("FACILITATOR_AUTH", args.facilitatorAuth),
-      secret("ADMIN_TOKEN", args.adminToken),
-      secret("AUTH_SECRET", args.authSecret),
+      // One input for every secret keeps pulumi.all's tuple typing (it stops at eight inputs).
+      pulumi.all([
+        secret("FACILITATOR_AUTH", args.facilitatorAuth),
+        secret("ADMIN_TOKEN", args.adminToken),
+        secret("AUTH_SECRET", args.authSecret),
+        secret("RECEIVER_AUTHORIZER_KEY", args.receiverAuthorizerKey),
+      ]),
     ])
-    .apply(([namespace, outbound, databaseId, bucketName, kvNamespaceId, ...secrets]): ScriptBinding[] => [
+    .apply(([namespace, outbound, databaseId, bucketName, kvNamespaceId, secrets]): ScriptBinding[] => [
       {
         type: "dispatch_namespace",
         name: BINDINGS.dispatcher,

@@ -17,6 +17,8 @@ export interface PlatformArgs {
   facilitatorAuth?: pulumi.Input<string>;
   adminToken?: pulumi.Input<string>;
   authSecret?: pulumi.Input<string>;
+  /** Signs batch-settlement claims and refunds (a secret); unset = only `exact` is offered. */
+  receiverAuthorizerKey?: pulumi.Input<string>;
 }
 
 /** Everything but the creator APIs: storage, namespace, both platform workers, domain, edge rules, schema. */
@@ -70,6 +72,9 @@ export class Platform extends pulumi.ComponentResource {
         ...(args.facilitatorAuth !== undefined ? { facilitatorAuth: args.facilitatorAuth } : {}),
         ...(args.adminToken !== undefined ? { adminToken: args.adminToken } : {}),
         ...(args.authSecret !== undefined ? { authSecret: args.authSecret } : {}),
+        ...(args.receiverAuthorizerKey !== undefined
+          ? { receiverAuthorizerKey: args.receiverAuthorizerKey }
+          : {}),
       },
       // The gateway reads tables the migrations create.
       { parent: this, dependsOn: [this.schema] },
