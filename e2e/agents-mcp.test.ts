@@ -86,12 +86,12 @@ describe("MCP over Streamable HTTP at /mcp", () => {
   it("answers an unpaid call with the PaymentRequired of exactly this API", async () => {
     const required = await paymentRequired("world-cities", { filter_name: "Tokyo" });
     expect(required.x402Version).toBe(2);
-    expect(required.accepts[0]).toMatchObject({
-      scheme: "exact",
-      network: "eip155:31337",
-      amount: "1000",
-      payTo: payToOf("world-cities"),
-    });
+    // Both schemes, batch-settlement first, at the same price and payTo (the API's split).
+    const terms = { network: "eip155:31337", amount: "1000", payTo: payToOf("world-cities") };
+    expect(required.accepts).toMatchObject([
+      { scheme: "batch-settlement", ...terms },
+      { scheme: "exact", ...terms },
+    ]);
     expect(required.resource?.url).toBe(`${stack.url}/world-cities`);
   });
 
