@@ -18,7 +18,7 @@ const MAIN_MODULE = "worker.js";
 /** Builds one creator API (bundle + data) exactly as both the local stack and the Pulumi provider deploy it. */
 export async function buildApi(api: LoadedApi): Promise<BuiltApi> {
   const { manifest } = api;
-  const sourceLabel = api.file.replace(/api\.yaml$/, manifest.source);
+  const sourceLabel = sourceLabelOf(api);
   let data: BuiltDataObject | undefined;
   let code: string;
   const vars: Record<string, string> = { API_SLUG: manifest.slug };
@@ -63,6 +63,11 @@ export async function buildApi(api: LoadedApi): Promise<BuiltApi> {
     manifest,
     priceAtomic: parseUsdPrice(manifest.price)!,
   };
+}
+
+/** The API's source file relative to the repository root, as messages name it. */
+export function sourceLabelOf(api: LoadedApi): string {
+  return api.file.replace(/api\.yaml$/, api.manifest.source);
 }
 
 function readDataset(api: LoadedApi, label: string): BuiltDataObject {
