@@ -138,7 +138,7 @@ const FIXES: Record<string, string> = {
 };
 
 /** Settings that are read elsewhere (secrets) and so are not part of the schema. */
-const SECRET_KEYS = ["facilitatorAuth", "adminToken", "authSecret"];
+const SECRET_KEYS = ["facilitatorAuth", "adminToken", "authSecret", "apiSecrets"];
 /** Shortest admin token accepted: it guards ledger reads and reconciliation on the public gateway. */
 export const MIN_ADMIN_TOKEN_LENGTH = 32;
 

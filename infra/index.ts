@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
 import { buildApi } from "../core/build/build-api.ts";
 import { bundleWorker, runtimePath } from "../core/build/bundle.ts";
+import { API_SECRETS_KEY, readApiSecrets } from "./api-secrets.ts";
 import {
   CONFIG_NAMESPACE,
   checkGatewaySecret,
@@ -45,6 +46,8 @@ export default async function main() {
     ...gatewaySecret("adminToken"),
     // Signs creator sessions after a wallet sign-in; without it /creators/* answers 503.
     ...gatewaySecret("authSecret"),
+    // Creator APIs' secrets: `pulumi config set --secret --path '402claw:apiSecrets.<slug>.<NAME>'`.
+    apiSecrets: readApiSecrets(settings.getObject(API_SECRETS_KEY)),
     // payTo = each API's 0xSplits address, predicted through 402claw:rpcUrl at preview and up.
     splitPredictor: zeroXSplitsPredictor({ network: config.network, rpcUrl: config.rpcUrl }),
     bundle: (entry) => bundleWorker(runtimePath(entry), { label: `runtime/${entry}` }),

@@ -51,6 +51,11 @@ const HOP_BY_HOP = ["connection", "keep-alive", "transfer-encoding", "upgrade", 
 export class CreatorProcess {
   /** How often this process was killed and started again. */
   restarts = 0;
+  /**
+   * Runs after each restart, before calls go through again: the supervisor uploads what the
+   * stand-in keeps only in memory (secrets). Given the new origin.
+   */
+  afterRestart: ((origin: URL) => Promise<void>) | undefined;
   private origin!: URL;
   private ready: Promise<void>;
   private restarting = false;
@@ -226,10 +231,12 @@ export class CreatorProcess {
     this.agent.destroy();
     this.agent = newAgent();
     // setOptions kills the old workerd (SIGKILL) and starts a new one on the same storage.
-    this.ready = this.boot(this.mf.setOptions(this.config)).finally(() => {
-      this.restarting = false;
-      if (!this.closed) this.schedule(BUSY_BEAT_MS);
-    });
+    this.ready = this.boot(this.mf.setOptions(this.config))
+      .then(() => this.afterRestart?.(this.origin))
+      .finally(() => {
+        this.restarting = false;
+        if (!this.closed) this.schedule(BUSY_BEAT_MS);
+      });
     this.ready.catch((error) => console.error("402claw: a creator process failed to restart", error));
   }
 }

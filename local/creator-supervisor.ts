@@ -79,11 +79,25 @@ export async function startCreatorSupervisor(options: CreatorSupervisorOptions):
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
 
+  // The last script uploaded per worker: the stand-in keeps secrets in memory only, so a
+  // restarted process gets its script again.
+  const lastScripts = new Map<string, LocalScript>();
+  const upload = async (origin: URL, workerName: string, script: LocalScript) => {
+    const answer = await fetch(new URL(`/scripts/${workerName}`, origin), {
+      method: "PUT",
+      body: JSON.stringify(script),
+    });
+    if (!answer.ok) throw new Error(`uploading ${workerName} failed: ${await answer.text()}`);
+  };
   const processFor = (workerName: string): CreatorProcess => {
     let creator = processes.get(workerName);
     if (!creator) {
       const config = creatorHostConfig({ ...options, persistDir: join(stateDir, workerName) });
       creator = new CreatorProcess(config, settings);
+      creator.afterRestart = async (origin) => {
+        const script = lastScripts.get(workerName);
+        if (script?.secrets) await upload(origin, workerName, script);
+      };
       processes.set(workerName, creator);
     }
     return creator;
@@ -98,15 +112,13 @@ export async function startCreatorSupervisor(options: CreatorSupervisorOptions):
         const bucket = await creator.miniflare.getR2Bucket(BINDINGS.data, CREATOR_HOST_WORKER);
         await bucket.put(data.key, data.body, { httpMetadata: { contentType: data.contentType } });
       }
-      const upload = await fetch(new URL(`/scripts/${workerName}`, await creator.url()), {
-        method: "PUT",
-        body: JSON.stringify(script),
-      });
-      if (!upload.ok) throw new Error(`uploading ${workerName} failed: ${await upload.text()}`);
+      await upload(await creator.url(), workerName, script);
+      lastScripts.set(workerName, script);
     },
     async remove(workerName) {
       const creator = processes.get(workerName);
       processes.delete(workerName);
+      lastScripts.delete(workerName);
       await creator?.dispose();
       rmSync(join(stateDir, workerName), { recursive: true, force: true });
     },

@@ -13,6 +13,8 @@ export const FIELD_FIXES: Record<string, string> = {
     "give the platform's share in basis points within the stack's bounds, e.g. platformFeeBps: 800 (8%), or leave it out",
   limits: "use limits: { cpuMs: 50, ratePerMinute: 600 } with positive integers",
   egress: "list the hostnames the function may call, e.g. egress: [api.example.com]",
+  secrets:
+    "list the names of the secrets the function reads, e.g. secrets: [UPSTREAM_KEY]; values go in Pulumi secret config and, locally, in the folder's .dev.vars",
   tags: "use a list of short lowercase words, e.g. tags: [geo, reference]",
   example: 'give a path and query relative to the API, e.g. example: "?limit=5"',
 };

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { API_SECRETS_KEY, readApiSecrets } from "../api-secrets.ts";
 import { CONFIG_NAMESPACE, loadPlatformConfig } from "../config.ts";
 import { definePlatform, type ProgramOptions } from "../program.ts";
 
@@ -60,6 +61,7 @@ export async function runProgramUnderMocks(options: MockRunOptions) {
     ...secret("facilitatorAuth"),
     ...secret("adminToken"),
     ...secret("authSecret"),
+    apiSecrets: readApiSecrets(options.values[`${CONFIG_NAMESPACE}:${API_SECRETS_KEY}`]),
   });
   const resolved = await new Promise<Record<string, unknown>>((resolve) =>
     pulumi.output(outputs).apply((value) => resolve(value as Record<string, unknown>)),

@@ -34,6 +34,11 @@ export interface LocalScript {
   compatibilityDate: string;
   compatibilityFlags: string[];
   vars: Record<string, string>;
+  /**
+   * The API's secrets (from its `.dev.vars`), bound beside `vars` as production binds
+   * `secret_text`. The stand-in keeps them in memory only, never in its stored copy.
+   */
+  secrets?: Record<string, string>;
   /** Data APIs read their dataset through an R2 binding named DATA. */
   dataBinding: boolean;
   contentHash: string;

@@ -37,7 +37,13 @@ interface OutboundProps {
   params: Record<string, string>;
 }
 
-const scripts = new Map<string, LocalScript>();
+/** A script as this process holds it, with the Worker Loader id of its isolate. */
+interface HeldScript extends LocalScript {
+  /** Name, content hash and a digest of the secrets: a changed secret needs a fresh isolate. */
+  loaderKey: string;
+}
+
+const scripts = new Map<string, HeldScript>();
 
 /** The R2 face a data worker uses (`get(key)` → body with .json()/.text()/.arrayBuffer()). */
 export class DataBucket extends WorkerEntrypoint<NamespaceEnv> {
@@ -80,12 +86,16 @@ async function dispatch(
   if (!script) return fault("not_found", `Worker not found: ${scriptName}`);
   const exports = (ctx as unknown as { exports: Record<string, (options: { props: object }) => Fetcher> })
     .exports;
-  const worker = env.LOADER.get(`${scriptName}@${script.contentHash}`, () => ({
+  const worker = env.LOADER.get(script.loaderKey, () => ({
     compatibilityDate: script.compatibilityDate,
     compatibilityFlags: script.compatibilityFlags,
     mainModule: script.mainModule,
     modules: Object.fromEntries(script.modules.map((module) => [module.name, module.content])),
-    env: { ...script.vars, ...(script.dataBinding ? { DATA: exports.DataBucket!({ props: {} }) } : {}) },
+    env: {
+      ...script.vars,
+      ...script.secrets,
+      ...(script.dataBinding ? { DATA: exports.DataBucket!({ props: {} }) } : {}),
+    },
     globalOutbound: exports.Outbound!({ props: { params: options.outbound ?? {} } }),
     // Passed as production does; this workerd does not enforce it (the supervisor does instead).
     ...(options.limits ? { limits: options.limits } : {}),
@@ -107,6 +117,14 @@ async function dispatch(
   }
 }
 
+/** A digest of a script's secret values (never leaves this process): names the isolate. */
+async function secretsDigest(script: LocalScript): Promise<string> {
+  if (!script.secrets || Object.keys(script.secrets).length === 0) return "-";
+  const bytes = new TextEncoder().encode(JSON.stringify(Object.entries(script.secrets).sort()));
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return Array.from(digest.slice(0, 12), (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
 function fault(kind: CreatorFault, message: string): Response {
   return errorResponse(502, `creator_${kind}`, message, {}, { [FAULT_HEADER]: kind });
 }
@@ -117,8 +135,10 @@ async function manageScripts(env: NamespaceEnv, url: URL, request: Request): Pro
   const name = match[1]!;
   if (request.method === "PUT") {
     const script = (await request.json()) as LocalScript;
-    await env.SCRIPTS.put(name, JSON.stringify(script));
-    scripts.set(name, script);
+    // Stored without its secrets (they live in this process's memory only); the supervisor
+    // uploads the script again after restarting the process.
+    await env.SCRIPTS.put(name, JSON.stringify({ ...script, secrets: undefined }));
+    scripts.set(name, await held(name, script));
     return Response.json({ ok: true, name, contentHash: script.contentHash });
   }
   if (request.method === "DELETE") {
@@ -129,10 +149,16 @@ async function manageScripts(env: NamespaceEnv, url: URL, request: Request): Pro
   return new Response("method not allowed", { status: 405 });
 }
 
-async function findScript(env: NamespaceEnv, name: string): Promise<LocalScript | undefined> {
+async function findScript(env: NamespaceEnv, name: string): Promise<HeldScript | undefined> {
   const cached = scripts.get(name);
   if (cached) return cached;
   const stored = await env.SCRIPTS.get<LocalScript>(name, "json");
-  if (stored) scripts.set(name, stored);
-  return stored ?? undefined;
+  if (!stored) return undefined;
+  const script = await held(name, stored);
+  scripts.set(name, script);
+  return script;
+}
+
+async function held(name: string, script: LocalScript): Promise<HeldScript> {
+  return { ...script, loaderKey: `${name}@${script.contentHash}@${await secretsDigest(script)}` };
 }

@@ -28,12 +28,12 @@ export function pickEntry(module: Record<string, unknown>): CreatorEntry | undef
     }
   }
   const handler = typeof main === "function" ? main : module.handler;
-  if (typeof handler === "function" && !isClass(handler)) {
+  if (typeof handler === "function" && !isClass(handler as () => unknown)) {
     return { form: "handler", handler: handler as (input: FunctionInput) => unknown };
   }
   return undefined;
 }
 
-function isClass(value: Function): boolean {
+function isClass(value: (...args: never) => unknown): boolean {
   return /^class[\s{]/.test(Function.prototype.toString.call(value));
 }
