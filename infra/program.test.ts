@@ -523,3 +523,35 @@ describe("bad stack config fails at program start, naming the key", () => {
     );
   });
 });
+
+describe("creator API secrets (402claw:apiSecrets)", () => {
+  const VALUE = "sk-program-test-7Qx";
+
+  it("passes each declared secret to its CreatorApi as a Pulumi secret, names in plain text", async () => {
+    const root = scratchRoot();
+    withManifestLine(root, "fx-convert", "secrets: [UPSTREAM_KEY]");
+    const { resources, outputs } = await runDev(root, {
+      "402claw:apiSecrets": JSON.stringify({ "fx-convert": { UPSTREAM_KEY: VALUE, UNDECLARED: "x" } }),
+    });
+    const fx = one(resources, CREATOR_API, "fx-convert");
+    expect(fx.inputs.secretNames).toEqual(["UPSTREAM_KEY"]);
+    // Wrapped as a secret: encrypted in the state, masked in diffs; only declared names pass.
+    expect(fx.inputs.secrets).toEqual({ [SECRET_SIG]: expect.any(String), value: { UPSTREAM_KEY: VALUE } });
+    expect(one(resources, CREATOR_API, "world-cities").inputs.secretNames).toEqual([]);
+    expect(outputs.failedApis).toEqual({});
+    expect(JSON.stringify(outputs)).not.toContain(VALUE);
+  });
+
+  it("a declared secret without a value fails that API in the plan, naming the key and the fix", async () => {
+    const root = scratchRoot();
+    withManifestLine(root, "fx-convert", "secrets: [UPSTREAM_KEY]");
+    const { resources, outputs } = await runDev(root);
+    // Still declared (the live version is kept); its update is refused by the provider's check.
+    expect(one(resources, CREATOR_API, "fx-convert").inputs.secretNames).toEqual(["UPSTREAM_KEY"]);
+    expect(outputs.failedApis).toEqual({
+      "fx-convert": expect.stringContaining(
+        "stacks/dev/apis/fx-convert/api.yaml: secret UPSTREAM_KEY has no value (402claw:apiSecrets.fx-convert.UPSTREAM_KEY). Fix: pulumi config set --secret --path '402claw:apiSecrets.fx-convert.UPSTREAM_KEY' <value>",
+      ),
+    });
+  });
+});
