@@ -7,6 +7,7 @@ import { buildDataset } from "../../core/dataset/build-dataset.ts";
 import { loadApiFolder, stackApisDir } from "../../core/manifest/load.ts";
 import { SLUG_PATTERN } from "../../core/manifest/schema.ts";
 import { projectRoot } from "../../local/paths.ts";
+import { TESTS_FILE } from "../api-tests/cases.ts";
 import { parseCommandArgs } from "../args.ts";
 import { out, say } from "../output.ts";
 
@@ -18,20 +19,25 @@ const HELP = `Usage: 402claw init <slug> --kind data|function [--source <file>] 
 Scaffolds stacks/<stack>/apis/<slug>/ with a valid api.yaml:
   --kind data       copies --source (a .csv or .json file) next to the manifest
   --kind function   copies --source (.ts/.js) or writes a starter handler.ts
+Also writes tests.yaml with one example test (run it with 402claw test <slug>).
   --price           price per call in USD (default "$0.001")
   --owner           the creator's wallet (default: local dev creator ${DEFAULT_DEV_OWNER})
 Refuses to overwrite an existing folder. The next \`npm start\` serves the new API.`;
 
 const FUNCTION_TEMPLATE = `/**
  * A function API. The default export receives the request and its parsed input and returns a
- * Response or any JSON-serialisable value. Outgoing fetch is allowed only to hosts listed under
- * \`egress:\` in api.yaml.
+ * Response or any JSON-serialisable value. A standard Workers module
+ * (\`export default { async fetch(request, env) { … } }\`) or a Hono app (\`export default app\`)
+ * works too. Outgoing fetch is allowed only to hosts listed under \`egress:\` in api.yaml; secrets
+ * listed under \`secrets:\` arrive in \`env\` (locally from .dev.vars). tests.yaml holds its tests:
+ * run them with \`npx 402claw test <slug>\`.
  */
 interface Input {
   method: string;
   path: string;
   query: Record<string, string>;
   body: unknown;
+  env: Record<string, unknown>;
 }
 
 export default async function handler({ query }: Input) {
@@ -73,6 +79,8 @@ export async function runInit(argv: string[]): Promise<number> {
   try {
     if (values.source) copyFileSync(values.source, join(dir, sourceName));
     else writeFileSync(join(dir, sourceName), FUNCTION_TEMPLATE);
+    // One example test (402claw test); a copied function's answers are unknown, so it checks the status only.
+    writeFileSync(join(dir, TESTS_FILE), exampleTests(kind, Boolean(values.source)));
     writeFileSync(
       join(dir, "api.yaml"),
       manifestYaml(slug!, kind, sourceName, values.price!, getAddress(values.owner!)),
@@ -87,6 +95,19 @@ export async function runInit(argv: string[]): Promise<number> {
   out(`created ${dir}`);
   say(`Edit ${join(dir, "api.yaml")} (title, description), then restart \`npm start\` to serve /${slug}.`);
   return 0;
+}
+
+function exampleTests(kind: "data" | "function", copiedSource: boolean): string {
+  const header =
+    "# Tests for `npx 402claw test <slug>`: a request (relative to the API) and what the answer must\n" +
+    "# contain (status, headers, json fields, text or contains). They run in workerd, without payment.\n";
+  if (kind === "data") {
+    return `${header}- name: answers the first row\n  request: { path: "?limit=1" }\n  expect:\n    status: 200\n    json: { pagination: { page: 1, limit: 1 } }\n`;
+  }
+  if (copiedSource) {
+    return `${header}- name: answers\n  request: { path: "/" }\n  expect: { status: 200 }\n`;
+  }
+  return `${header}- name: greets by name\n  request: { path: "/?name=ada" }\n  expect:\n    status: 200\n    json: { greeting: "hello, ada" }\n`;
 }
 
 function checkArgs(
