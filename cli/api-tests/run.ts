@@ -3,7 +3,8 @@ import type { BuiltApi } from "../../core/build/types.ts";
 import type { LoadedApi } from "../../core/manifest/load.ts";
 import { startCreatorSupervisor } from "../../local/creator-supervisor.ts";
 import { FIXTURE_HOST, startFixtureUpstream } from "../../local/fixture-upstream.ts";
-import { localScriptOf } from "../../local/publish.ts";
+import { bundlePythonHost } from "../../local/platform-workers.ts";
+import { dispatchOptionsOf, localScriptOf } from "../../local/publish.ts";
 import { FAULT_HEADER, OPTIONS_HEADER, SCRIPT_HEADER } from "../../runtime/local-namespace/protocol.ts";
 import type { TestCase } from "./cases.ts";
 import { compareResponse } from "./compare.ts";
@@ -36,13 +37,14 @@ export async function runApiTests(
   apis: readonly ApiUnderTest[],
   onResult: (result: CaseResult) => void,
 ): Promise<CaseResult[]> {
-  const [namespace, outbound, fixture] = await Promise.all([
+  const [namespace, outbound, pythonHost, fixture] = await Promise.all([
     bundleWorker(runtimePath("local-namespace/worker.ts"), { label: "local namespace" }),
     bundleWorker(runtimePath("outbound/worker.ts"), { label: "outbound worker" }),
+    bundlePythonHost(),
     startFixtureUpstream(),
   ]);
   const creators = await startCreatorSupervisor({
-    bundles: { namespace, outbound },
+    bundles: { namespace, outbound, pythonHost },
     // As in `npm start`: the example's upstream is the loopback fixture, so tests run offline.
     resolveOverrides: { [FIXTURE_HOST]: fixture.url },
     egressPerMinute: 600,

@@ -26,7 +26,8 @@ export class LoadChecker {
 
   /** Throws a BuildError naming `label` (the source file) and the fix when `built` does not load. */
   async check(built: BuiltApi, label: string): Promise<void> {
-    if (built.kind !== "function") return;
+    // Python is checked by warming it in a creator process (402claw test, npm start): not here.
+    if (built.kind !== "function" || built.mainModule.endsWith(".py")) return;
     const url = await this.start();
     let answer: ProbeAnswer;
     try {

@@ -5,8 +5,9 @@ export const FIELD_FIXES: Record<string, string> = {
   description: "add one or two sentences saying what the API returns",
   owner: "set owner to the creator's checksummed wallet address (0x followed by 40 hex digits)",
   price: 'write the price per call in USD as a quoted string, e.g. price: "$0.001"',
-  kind: "set kind: data (a CSV/JSON table) or kind: function (a TS/JS module)",
-  source: "name the data or code file in this folder, e.g. source: data.csv or source: handler.ts",
+  kind: "set kind: data (a CSV/JSON table) or kind: function (a TS/JS module or a Python file)",
+  source:
+    "name the data or code file in this folder, e.g. source: data.csv, source: handler.ts or source: handler.py",
   settle:
     "use settle: after (default, charge only successful responses) or settle: before (charge first, for side effects)",
   platformFeeBps:

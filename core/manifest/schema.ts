@@ -132,7 +132,7 @@ export const apiManifestSchema = z
       });
     }
     const extension = manifest.source.split(".").pop()?.toLowerCase() ?? "";
-    const allowed = manifest.kind === "data" ? ["csv", "json"] : ["ts", "js", "mjs"];
+    const allowed = manifest.kind === "data" ? ["csv", "json"] : ["ts", "js", "mjs", "py"];
     if (!allowed.includes(extension)) {
       ctx.addIssue({
         code: "custom",
