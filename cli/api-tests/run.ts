@@ -53,18 +53,16 @@ export async function runApiTests(
   try {
     await Promise.all(
       apis.map(({ built, secrets }) =>
-        creators.deploy(built.workerName, localScriptOf(built, secrets), built.data),
+        creators.deploy(
+          built.workerName,
+          localScriptOf(built, secrets),
+          built.data,
+          dispatchOptionsOf(built),
+        ),
       ),
     );
-    for (const { api, built, cases } of apis) {
-      const options = {
-        outbound: {
-          slug: built.slug,
-          owner: api.manifest.owner,
-          egress: (api.manifest.egress ?? []).join(","),
-        },
-        ...(api.manifest.limits?.cpuMs ? { limits: { cpuMs: api.manifest.limits.cpuMs } } : {}),
-      };
+    for (const { built, cases } of apis) {
+      const options = dispatchOptionsOf(built);
       for (const testCase of cases) {
         const result = {
           slug: built.slug,
