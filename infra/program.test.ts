@@ -195,7 +195,12 @@ describe("the Pulumi program under mocks: dev", async () => {
 
   it("declares one CreatorApi per API folder with price, payTo = its split, the split terms and wiring", () => {
     const apis = only(resources, CREATOR_API);
-    expect(apis.map((a) => a.name).sort()).toEqual(["chemical-elements", "fx-convert", "world-cities"]);
+    expect(apis.map((a) => a.name).sort()).toEqual([
+      "chemical-elements",
+      "fx-convert",
+      "text-stats",
+      "world-cities",
+    ]);
     const fx = apis.find((a) => a.name === "fx-convert")!;
     expect(fx.inputs).toMatchObject({
       slug: "fx-convert",
@@ -218,7 +223,7 @@ describe("the Pulumi program under mocks: dev", async () => {
     expect(typeof fx.inputs.__provider).toBe("string"); // the serialised provider travels with it
     // each API has its own split: same wallets and fee, different slug and creator
     const payTos = apis.map((a) => a.inputs.payTo);
-    expect(new Set(payTos).size).toBe(3);
+    expect(new Set(payTos).size).toBe(4);
     expect(payTos).not.toContain(FX_OWNER);
   });
 
@@ -264,7 +269,7 @@ describe("infra/index.ts, the entry Pulumi runs", () => {
         .filter((r) => r.type === CREATOR_API)
         .map((r) => r.name)
         .sort(),
-    ).toEqual(["chemical-elements", "fx-convert", "world-cities"]);
+    ).toEqual(["chemical-elements", "fx-convert", "text-stats", "world-cities"]);
     expect(result.resources.filter((r) => r.type === `${CF}workersScript:WorkersScript`)).toHaveLength(1);
     expect(result.resources.filter((r) => r.type === GATEWAY)).toHaveLength(1);
   });
@@ -286,7 +291,7 @@ describe("infra/index.ts, the entry Pulumi runs", () => {
       }>;
     };
     // One predictDeterministicAddress per API, to the v2.2 pull factory, for an immutable 95/5 split.
-    expect(factoryCalls).toHaveLength(3);
+    expect(factoryCalls).toHaveLength(4);
     const fxCall = factoryCalls.find((c) => c.salt === keccak256(stringToBytes("402claw:fx-convert")))!;
     expect(fxCall).toMatchObject({
       to: "0x6B9118074aB15142d7524E8c4ea8f62A3Bdb98f1",
@@ -297,7 +302,7 @@ describe("infra/index.ts, the entry Pulumi runs", () => {
     // payTo is exactly what the factory answered for that call.
     const fx = resources.find((r) => r.type === CREATOR_API && r.name === "fx-convert")!;
     expect(fx.payTo).toMatch(/^0x[0-9a-fA-F]{40}$/);
-    expect(new Set(resources.filter((r) => r.type === CREATOR_API).map((r) => r.payTo)).size).toBe(3);
+    expect(new Set(resources.filter((r) => r.type === CREATOR_API).map((r) => r.payTo)).size).toBe(4);
   });
 });
 
@@ -387,8 +392,13 @@ describe("creator APIs arrive and leave as exactly one resource", () => {
     writeFileSync(csv, `${readFileSync(csv, "utf8").trimEnd()}\nTokyo,Japan\n`); // a ragged row
     const { resources, outputs } = await runDev(root);
     const apis = only(resources, CREATOR_API);
-    // still three resources: removing the broken one would delete its live version
-    expect(apis.map((a) => a.name).sort()).toEqual(["chemical-elements", "fx-convert", "world-cities"]);
+    // still every resource: removing the broken one would delete its live version
+    expect(apis.map((a) => a.name).sort()).toEqual([
+      "chemical-elements",
+      "fx-convert",
+      "text-stats",
+      "world-cities",
+    ]);
     expect(apis.find((a) => a.name === "world-cities")!.inputs.contentHash).toBe("unbuilt");
     expect(apis.find((a) => a.name === "fx-convert")!.inputs.contentHash).toMatch(/^[0-9a-f]{64}$/);
     expect((outputs.failedApis as Record<string, string>)["world-cities"]).toMatch(

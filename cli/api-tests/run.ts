@@ -1,7 +1,7 @@
 import { bundleWorker, runtimePath } from "../../core/build/bundle.ts";
 import type { BuiltApi } from "../../core/build/types.ts";
 import type { LoadedApi } from "../../core/manifest/load.ts";
-import { startCreatorSupervisor } from "../../local/creator-supervisor.ts";
+import { type CreatorSupervisor, startCreatorSupervisor } from "../../local/creator-supervisor.ts";
 import { FIXTURE_HOST, startFixtureUpstream } from "../../local/fixture-upstream.ts";
 import { bundlePythonHost } from "../../local/platform-workers.ts";
 import { dispatchOptionsOf, localScriptOf } from "../../local/publish.ts";
@@ -37,47 +37,77 @@ export async function runApiTests(
   apis: readonly ApiUnderTest[],
   onResult: (result: CaseResult) => void,
 ): Promise<CaseResult[]> {
+  return withLocalCreators(async (creators) => {
+    const loadFailures = await deployAll(creators, apis);
+    const results: CaseResult[] = [];
+    for (const { built, cases } of apis) {
+      const options = dispatchOptionsOf(built);
+      const failure = loadFailures.get(built.slug);
+      for (const testCase of cases) {
+        const problems = failure
+          ? [`the function could not be loaded: ${failure}`]
+          : await runCase(creators.address, built, options, testCase);
+        const result = { slug: built.slug, name: testCase.name, problems };
+        results.push(result);
+        onResult(result);
+      }
+    }
+    return results;
+  });
+}
+
+/**
+ * Loads each built Python function in a creator process (CPython on Pyodide, inside workerd: never
+ * in Node) and imports its module: the reason each one cannot serve, by slug (`402claw validate`).
+ */
+export async function checkPythonFunctions(
+  apis: ReadonlyArray<Omit<ApiUnderTest, "cases">>,
+): Promise<Map<string, string>> {
+  if (apis.length === 0) return new Map();
+  return withLocalCreators((creators) => deployAll(creators, apis));
+}
+
+/** Deploys (and warms) every API; the failures by slug, each with its reason. */
+async function deployAll(
+  creators: CreatorSupervisor,
+  apis: ReadonlyArray<Omit<ApiUnderTest, "cases">>,
+): Promise<Map<string, string>> {
+  const failures = new Map<string, string>();
+  await Promise.all(
+    apis.map(({ built, secrets }) =>
+      creators
+        .deploy(built.workerName, localScriptOf(built, secrets), built.data, dispatchOptionsOf(built))
+        .catch((error: unknown) => {
+          failures.set(built.slug, error instanceof Error ? error.message : String(error));
+        }),
+    ),
+  );
+  return failures;
+}
+
+/** Runs `work` with a creator supervisor set up as the local stack's (outbound policy, fixture upstream). */
+async function withLocalCreators<T>(work: (creators: CreatorSupervisor) => Promise<T>): Promise<T> {
   const [namespace, outbound, pythonHost, fixture] = await Promise.all([
     bundleWorker(runtimePath("local-namespace/worker.ts"), { label: "local namespace" }),
     bundleWorker(runtimePath("outbound/worker.ts"), { label: "outbound worker" }),
     bundlePythonHost(),
     startFixtureUpstream(),
   ]);
-  const creators = await startCreatorSupervisor({
-    bundles: { namespace, outbound, pythonHost },
-    // As in `npm start`: the example's upstream is the loopback fixture, so tests run offline.
-    resolveOverrides: { [FIXTURE_HOST]: fixture.url },
-    egressPerMinute: 600,
-  });
-  const results: CaseResult[] = [];
   try {
-    await Promise.all(
-      apis.map(({ built, secrets }) =>
-        creators.deploy(
-          built.workerName,
-          localScriptOf(built, secrets),
-          built.data,
-          dispatchOptionsOf(built),
-        ),
-      ),
-    );
-    for (const { built, cases } of apis) {
-      const options = dispatchOptionsOf(built);
-      for (const testCase of cases) {
-        const result = {
-          slug: built.slug,
-          name: testCase.name,
-          problems: await runCase(creators.address, built, options, testCase),
-        };
-        results.push(result);
-        onResult(result);
-      }
+    const creators = await startCreatorSupervisor({
+      bundles: { namespace, outbound, pythonHost },
+      // As in `npm start`: the example's upstream is the loopback fixture, so tests run offline.
+      resolveOverrides: { [FIXTURE_HOST]: fixture.url },
+      egressPerMinute: 600,
+    });
+    try {
+      return await work(creators);
+    } finally {
+      await creators.stop();
     }
   } finally {
-    await creators.stop();
     await fixture.stop();
   }
-  return results;
 }
 
 async function runCase(

@@ -27,7 +27,7 @@ describe("402claw validate", () => {
     const result = validate();
     expect(result.code).toBe(0);
     expect(result.stdout.trim()).toBe(
-      "stack 'dev': 3 APIs valid and built (chemical-elements, fx-convert, world-cities)",
+      "stack 'dev': 4 APIs valid and built (chemical-elements, fx-convert, text-stats, world-cities)",
     );
   });
 
@@ -92,7 +92,7 @@ describe("402claw validate: function forms and secrets", () => {
       writeFileSync(join(project.apisDir, slug, ".dev.vars"), "UPSTREAM_KEY=local\n");
     const result = validate();
     expect(result.stderr).toBe("");
-    expect(result.stdout).toContain("5 APIs valid and built");
+    expect(result.stdout).toContain("6 APIs valid and built");
   });
 
   it("exits 1 naming a declared secret that has no value anywhere, and both fixes", () => {
@@ -112,6 +112,6 @@ describe("402claw validate: function forms and secrets", () => {
     );
     const result = validate();
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("4 APIs valid and built");
+    expect(result.stdout).toContain("5 APIs valid and built");
   });
 });

@@ -1,6 +1,9 @@
+import { sourceLabelOf } from "../../core/build/build-api.ts";
+import { PYTHON_MAIN_MODULE } from "../../core/build/build-python.ts";
 import { buildStackApis, failureOf } from "../../core/build/build-stack.ts";
 import { secretsWithoutValue, stackApiSecrets } from "../../infra/api-secrets.ts";
 import { projectRoot } from "../../local/paths.ts";
+import { checkPythonFunctions } from "../api-tests/run.ts";
 import { parseCommandArgs } from "../args.ts";
 import { out, say } from "../output.ts";
 
@@ -21,9 +24,25 @@ export async function runValidate(argv: string[]): Promise<number> {
   const stack = values.stack ?? "dev";
   const root = projectRoot();
   const { built: builds, failures } = await buildStackApis(root, stack);
+  // Python functions are loaded on Pyodide in a creator process: a module without a supported
+  // entry, or one that fails to import, is refused here as JS modules are by the workerd load.
+  const python = builds.filter(({ built }) => built.mainModule === PYTHON_MAIN_MODULE);
+  const pythonFailures = await checkPythonFunctions(
+    python.map(({ api, built }) => ({ api, built, secrets: placeholderSecrets(api.manifest.secrets) })),
+  );
+  for (const { api, built } of python) {
+    const reason = pythonFailures.get(built.slug);
+    if (reason) {
+      failures.push({
+        api: built.slug,
+        message: `${sourceLabelOf(api)}: fails to load: ${reason.includes(". Fix: ") ? reason : `${reason}. Fix: fix the module so it imports`}`,
+      });
+    }
+  }
+  const loaded = builds.filter(({ built }) => !pythonFailures.has(built.slug));
   // A declared secret needs a value: in the stack's Pulumi config (deploys) or .dev.vars (local).
   const stackSecrets = stackApiSecrets(root, stack);
-  const built = builds.filter(({ api }) => {
+  const built = loaded.filter(({ api }) => {
     try {
       const problems = secretsWithoutValue(api, stackSecrets);
       failures.push(...problems.map((problem) => failureOf(api.manifest.slug, problem)));
@@ -45,4 +64,9 @@ export async function runValidate(argv: string[]): Promise<number> {
     `stack '${stack}': ${built.length} API${built.length === 1 ? "" : "s"} valid and built (${built.map((b) => b.api.manifest.slug).join(", ") || "none"})`,
   );
   return 0;
+}
+
+/** Validate never reads secret values: a Python module is imported with placeholders. */
+function placeholderSecrets(names: readonly string[] = []): Record<string, string> {
+  return Object.fromEntries(names.map((name) => [name, "(validate)"]));
 }

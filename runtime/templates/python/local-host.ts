@@ -109,9 +109,23 @@ export class Warm extends WorkerEntrypoint {
       const entry = await python();
       return Response.json({ form: entry.form!(creatorModule) });
     } catch (error) {
-      return Response.json({ error: String((error as Error).message ?? error) }, { status: 422 });
+      return Response.json(
+        { error: pythonProblem(String((error as Error).message ?? error)) },
+        { status: 422 },
+      );
     }
   }
+}
+
+/** A Python traceback in one line: the exception, and where in the creator's files it arose. */
+function pythonProblem(traceback: string): string {
+  const lines = traceback.trim().split("\n");
+  const exception = (lines.at(-1) ?? traceback).replace(/^TypeError: (?=the Python module)/, "");
+  const where = lines
+    .map((line) => /File "\/session\/creator\/([^"]+)", line (\d+)/.exec(line))
+    .filter((match) => match && match[1] !== "claw_entry.py")
+    .at(-1);
+  return where ? `${exception} (${where[1]} line ${where[2]})` : exception;
 }
 
 export default {
