@@ -23,7 +23,7 @@ export function pythonWorkerCode(script: LocalScript, assets: Partial<PythonAsse
   }
   const files = Object.fromEntries(
     script.modules
-      .filter((module) => module.name !== script.mainModule && module.name !== "claw_entry.py")
+      .filter((module) => module.name !== "claw_entry.py")
       .map((module) => [module.name, module.content]),
   );
   const entry = script.modules.find((module) => module.name === "claw_entry.py")?.content ?? "";

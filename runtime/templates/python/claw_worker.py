@@ -26,7 +26,9 @@ async def on_fetch(request, env):
             try:
                 body = json.loads(text)
             except ValueError:
-                return Response.json({"error": {"code": "invalid_json", "message": "the request body is not valid JSON"}}, status=400)
+                error = {"error": {"code": "invalid_json", "message": "the request body is not valid JSON"}}
+                headers = Headers.new([("content-type", "application/json")])
+                return Response.new(json.dumps(error), status=400, headers=headers)
         else:
             body = text
     secrets = {name: getattr(env, name) for name in dir(env) if isinstance(getattr(env, name, None), str)}

@@ -1,7 +1,8 @@
 /**
  * The local stand-in for a Python Worker (workerd cannot load Cloudflare's Python runtime
  * offline): a JS module worker that runs CPython from the `pyodide` npm package and calls the
- * creator's module through claw_entry.py, the same entry production uses. The local namespace
+ * production main module, claw_worker.py (`on_fetch`), which calls the creator's module through
+ * claw_entry.py: the same Python code path as production. The local namespace
  * loads it with the Worker Loader like any creator worker, so its outgoing fetch (Python's
  * `pyfetch`, `from js import fetch`) goes through the outbound worker's egress policy, and the
  * supervisor's CPU and wall-time limits apply. Loaded without nodejs_compat: with it, Pyodide
@@ -9,10 +10,9 @@
  *
  * The modules beside this one (set by the stand-in): pyodide.mjs, pyodide.asm.mjs,
  * pyodide.asm.wasm (compiled at load), python_stdlib.zip (data), pyodide-lock.json,
- * claw_entry.py and the creator's files under creator/ (text).
+ * claw_entry.py, and creator-files.json (claw_worker.py and the creator's files).
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
-import { readInput } from "../function/input.ts";
 // @ts-expect-error: text module
 import clawEntry from "./claw_entry.py";
 // @ts-expect-error: JSON module written by the stand-in: { module, files: { path: text } }
@@ -39,13 +39,14 @@ const INDEX_URL = "https://pyodide.local/";
 const CREATOR_DIR = "/session/creator";
 
 const { module: creatorModule, files } = creatorFiles as { module: string; files: Record<string, string> };
-let ready: Promise<Record<string, (...args: unknown[]) => unknown>> | undefined;
+type PyModule = Record<string, (...args: unknown[]) => unknown>;
+let ready: Promise<{ entry: PyModule; main: PyModule }> | undefined;
 
 // Without nodejs_compat there is no setImmediate, which Pyodide's event loop uses.
 (globalThis as { setImmediate?: unknown }).setImmediate ??= (callback: () => void) => setTimeout(callback, 0);
 
 /** Starts CPython once per isolate (not at startup: random values are not allowed there). */
-function python(): Promise<Record<string, (...args: unknown[]) => unknown>> {
+function python(): Promise<{ entry: PyModule; main: PyModule }> {
   ready ??= (async () => {
     const realFetch = globalThis.fetch;
     // Pyodide's browser paths resolve its files against `location`, which workerd has not.
@@ -87,7 +88,7 @@ function python(): Promise<Record<string, (...args: unknown[]) => unknown>> {
         pyodide.FS.writeFile(`${CREATOR_DIR}/${path}`, text);
       }
       pyodide.runPython(`import sys\nsys.path.insert(0, ${JSON.stringify(CREATOR_DIR)})`);
-      return pyodide.pyimport("claw_entry");
+      return { entry: pyodide.pyimport("claw_entry"), main: pyodide.pyimport("claw_worker") };
     } finally {
       globalThis.fetch = realFetch;
     }
@@ -106,7 +107,7 @@ function python(): Promise<Record<string, (...args: unknown[]) => unknown>> {
 export class Warm extends WorkerEntrypoint {
   override async fetch(): Promise<Response> {
     try {
-      const entry = await python();
+      const { entry } = await python();
       return Response.json({ form: entry.form!(creatorModule) });
     } catch (error) {
       return Response.json(
@@ -129,26 +130,9 @@ function pythonProblem(traceback: string): string {
 }
 
 export default {
+  /** The production main module's `on_fetch` (claw_worker.py), as a Python Worker would call it. */
   async fetch(request: Request, env: Record<string, unknown>): Promise<Response> {
-    const entry = await python();
-    const form = entry.form!(creatorModule) as string;
-    if (form === "on_fetch") {
-      const onFetch = (entry.creator!(creatorModule) as Record<string, (...args: unknown[]) => unknown>)
-        .on_fetch!;
-      return (await onFetch(request, env)) as Response;
-    }
-    const input = await readInput(request, env);
-    if (input instanceof Response) return input;
-    const { request: _request, ...plain } = input;
-    // Python sees None for "no body", as the TypeScript handler sees undefined.
-    plain.body ??= null;
-    // Only text bindings (vars and secrets) are passed to Python.
-    plain.env = Object.fromEntries(Object.entries(env).filter(([, value]) => typeof value === "string"));
-    const answer = JSON.parse((await entry.handle!(creatorModule, JSON.stringify(plain))) as string) as {
-      status: number;
-      headers: Record<string, string>;
-      body: string | null;
-    };
-    return new Response(answer.body, { status: answer.status, headers: answer.headers });
+    const { main } = await python();
+    return (await main.on_fetch!(request, env)) as Response;
   },
 };
