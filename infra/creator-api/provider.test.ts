@@ -474,3 +474,33 @@ describe("CreatorApi provider: secrets", () => {
     expect(metadata.bindings).toContainEqual({ type: "secret_text", name: "UPSTREAM_KEY", text: "rotated" });
   });
 });
+
+describe("CreatorApi provider: a Python function", () => {
+  it("uploads a Python Worker: .py modules typed text/x-python, main module claw_worker.py, python_workers", async () => {
+    const { loadApiFolder } = await import("../../core/manifest/load.ts");
+    const { buildApi } = await import("../../core/build/build-api.ts");
+    const { REPO_ROOT } = await import("../testing/program-fixture.ts");
+    const loaded = loadApiFolder(REPO_ROOT, `${REPO_ROOT}/stacks/dev/apis/text-stats`);
+    if (Array.isArray(loaded)) throw loaded[0];
+    const python = await buildApi(loaded);
+    const requests = install();
+    const tools = { ...toolchain, buildApiFolder: async () => python };
+    await provider(tools).create!({
+      ...inputs,
+      slug: "text-stats",
+      apiDir: "stacks/dev/apis/text-stats",
+      kind: "function",
+      contentHash: python.contentHash,
+    });
+    const upload = requests.find((request) => request.path.endsWith("/scripts/text-stats"))!;
+    const metadata = JSON.parse(String(upload.form!.get("metadata")));
+    expect(metadata).toMatchObject({
+      main_module: "claw_worker.py",
+      compatibility_flags: ["python_workers"],
+    });
+    const names = python.modules.map((module) => module.name);
+    expect(names).toEqual(["claw_worker.py", "claw_entry.py", "handler.py"]);
+    for (const name of names) expect((upload.form!.get(name) as Blob).type).toBe("text/x-python");
+    expect(await (upload.form!.get("claw_worker.py") as Blob).text()).toContain('CREATOR_MODULE = "handler"');
+  });
+});
