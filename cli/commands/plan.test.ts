@@ -59,7 +59,7 @@ describe("402claw plan", () => {
       readFileSync(join(folder, "api.yaml"), "utf8").replace("slug: fx-convert", "slug: fx-copy"),
     );
     const { stdout, stderr } = await plan(root, "--stack", "dev");
-    expect(stdout).toMatch(/Creator APIs \(4\)/);
+    expect(stdout).toMatch(/Creator APIs \(5\)/);
     expect(stdout).toMatch(
       /fx-copy\s+function\s+\$0\.002\s+per call\s+payTo <0xSplits split, predicted at deploy>/,
     );
