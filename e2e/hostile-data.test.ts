@@ -143,6 +143,7 @@ describe("watch mode keeps republishing", () => {
       "broken-manifest",
       "chemical-elements",
       "fx-convert",
+      "text-stats",
       "wide",
     ]);
     expect([...new Set(stack.failures.map((failure) => failure.api))].sort()).toEqual([
