@@ -115,3 +115,20 @@ describe("402claw validate: function forms and secrets", () => {
     expect(result.stdout).toContain("5 APIs valid and built");
   });
 });
+
+describe("402claw validate: Python", () => {
+  it("imports each Python function on Pyodide: no entry, or a syntax error, is refused naming file, line and fix", () => {
+    project = makeTempProject();
+    writeFileSync(join(project.apisDir, "text-stats", "handler.py"), "RATE = 1\n");
+    let result = validate();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      "stacks/dev/apis/text-stats/handler.py: fails to load: the Python module defines none of the supported entries. Fix: define `def handler(input):`",
+    );
+    writeFileSync(join(project.apisDir, "text-stats", "handler.py"), "def handler(input)\n    return 1\n");
+    result = validate();
+    expect(result.stderr).toContain(
+      "stacks/dev/apis/text-stats/handler.py: fails to load: SyntaxError: expected ':' (handler.py line 1). Fix: fix the module so it imports",
+    );
+  });
+});
