@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalStack } from "../local/stack.ts";
 import { demoPayerFetch } from "./support/pay.ts";
 import { makeTempProject, type TempProject } from "./support/temp-project.ts";
-import { startTestStack } from "./support/test-stack.ts";
+import { runCli, startTestStack } from "./support/test-stack.ts";
 
 // Python functions in the real local marketplace: CPython (pyodide from npm) inside the API's own
 // workerd process, paid through the gateway, with its secret from .dev.vars, its imports of
@@ -93,5 +93,20 @@ describe("Python functions", () => {
     expect(((await again.json()) as { key_digest: string }).key_digest).toBe(
       createHash("sha256").update(SECRET).digest("hex"),
     );
+  });
+
+  it("a Python API made by `402claw init --lang python`, then edited, answers paid calls with each version", async () => {
+    const init = await runCli(project, "init", "py-new", "--kind", "function", "--lang", "python");
+    expect(init.code, init.stderr).toBe(0);
+    await stack.reload();
+    const first = await paying(`${stack.url}/py-new/?name=ada`);
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({ greeting: "hello, ada" });
+    const handler = join(project.apisDir, "py-new", "handler.py");
+    writeFileSync(handler, readFileSync(handler, "utf8").replace('f"hello, {name}"', 'f"bonjour, {name}"'));
+    await stack.reload();
+    expect(await (await paying(`${stack.url}/py-new/?name=ada`)).json()).toEqual({
+      greeting: "bonjour, ada",
+    });
   });
 });
