@@ -4,7 +4,7 @@
  * the gateway. Runs the real CLI in a temp project, edits fx-convert's handler ROUNDS times, and
  * after each save polls the API with paid calls until the answer carries the new marker.
  *
- *   npm run bench:edit-loop      (ROUNDS=8 by default; ~40 s)
+ *   npm run bench:edit-loop      (ROUNDS=8 by default; ~40 s; BENCH_API=text-stats for Python)
  *
  * Reports save → new code served (a paid call answered by it; the poll adds up to one paid call,
  * ~30–60 ms, of resolution) and save → the CLI's "republished" line (the whole republish: catalog,
@@ -23,7 +23,24 @@ import { percentile } from "./stats.ts";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 8);
 const TARGET_MS = 1_000;
-const API = "fx-convert";
+/** The API edited: fx-convert (TypeScript, default) or text-stats (Python: a new isolate starts CPython). */
+const API = process.env.BENCH_API ?? "fx-convert";
+const EDITS: Record<
+  string,
+  { file: string; query: string; edit: (source: string, marker: string) => string }
+> = {
+  "fx-convert": {
+    file: "handler.ts",
+    query: "?from=USD&to=EUR&amount=1",
+    edit: (source, marker) => source.replace("return { from,", `return { marker: "${marker}", from,`),
+  },
+  "text-stats": {
+    file: "handler.py",
+    query: "?text=hi",
+    edit: (source, marker) =>
+      source.replace('"words": len(words),', `"marker": "${marker}", "words": len(words),`),
+  },
+};
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
 async function main(): Promise<void> {
@@ -51,16 +68,18 @@ async function main(): Promise<void> {
       () => output,
     );
     const paying = demoPayerFetch(JSON.parse(readFileSync(join(project.root, ".local/dev.json"), "utf8")));
-    const handler = join(project.apisDir, API, "handler.ts");
+    const target = EDITS[API];
+    if (!target) throw new Error(`BENCH_API must be one of ${Object.keys(EDITS).join(", ")}`);
+    const handler = join(project.apisDir, API, target.file);
     const original = readFileSync(handler, "utf8");
-    const url = `${gateway}/${API}?from=USD&to=EUR&amount=1`;
+    const url = `${gateway}/${API}${target.query}`;
     const republished: number[] = [];
     const served: number[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       const marker = `edit-${round}-${Date.now()}`;
       const lines = output.split("republished").length;
       // A creator's edit: the answer gains a field.
-      const edited = original.replace("return { from,", `return { marker: "${marker}", from,`);
+      const edited = target.edit(original, marker);
       const saved = performance.now();
       writeFileSync(handler, edited);
       for (;;) {
