@@ -12,6 +12,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "validate and build every API of a stack",
     load: async () => (await import("./commands/validate.ts")).runValidate,
   },
+  test: {
+    summary: "run an API's own tests (tests.yaml) in workerd, without payment",
+    load: async () => (await import("./commands/test.ts")).runTest,
+  },
   dev: {
     summary: "run the marketplace locally (same as npm start)",
     load: async () => (await import("./commands/dev.ts")).runDev,

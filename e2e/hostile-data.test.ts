@@ -62,7 +62,13 @@ const catalogSlugs = async () => {
 
 describe("one bad API never takes the others down", () => {
   it("starts, serves every good API and names each bad one with why", async () => {
-    expect(await catalogSlugs()).toEqual(["chemical-elements", "fx-convert", "wide", "world-cities"]);
+    expect(await catalogSlugs()).toEqual([
+      "chemical-elements",
+      "fx-convert",
+      "text-stats",
+      "wide",
+      "world-cities",
+    ]);
     const failures = Object.fromEntries(stack.failures.map((failure) => [failure.api, failure.message]));
     expect(Object.keys(failures).sort()).toEqual([
       "broken-manifest",
@@ -137,6 +143,7 @@ describe("watch mode keeps republishing", () => {
       "broken-manifest",
       "chemical-elements",
       "fx-convert",
+      "text-stats",
       "wide",
     ]);
     expect([...new Set(stack.failures.map((failure) => failure.api))].sort()).toEqual([

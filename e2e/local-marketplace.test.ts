@@ -77,6 +77,7 @@ describe("npm start", () => {
     expect(apis.map((api) => api.slug).sort()).toEqual([
       "chemical-elements",
       "fx-convert",
+      "text-stats",
       "tides",
       "world-cities",
     ]);

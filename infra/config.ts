@@ -147,7 +147,7 @@ const FIXES: Record<string, string> = {
 };
 
 /** Settings that are read elsewhere (secrets) and so are not part of the schema. */
-const SECRET_KEYS = ["facilitatorAuth", "adminToken", "authSecret", "receiverAuthorizerKey"];
+const SECRET_KEYS = ["facilitatorAuth", "adminToken", "authSecret", "receiverAuthorizerKey", "apiSecrets"];
 /** Shortest admin token accepted: it guards ledger reads and reconciliation on the public gateway. */
 export const MIN_ADMIN_TOKEN_LENGTH = 32;
 

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
 import { buildApi } from "../core/build/build-api.ts";
 import { bundleWorker, runtimePath } from "../core/build/bundle.ts";
+import { API_SECRETS_KEY, readApiSecrets } from "./api-secrets.ts";
 import { CONFIG_NAMESPACE, loadPlatformConfig } from "./config.ts";
 import { platformSecrets } from "./platform-secrets.ts";
 import { definePlatform } from "./program.ts";
@@ -25,6 +26,8 @@ export default async function main() {
     root: REPO_ROOT,
     config,
     ...platformSecrets((key) => settings.get(key), config),
+    // Creator APIs' secrets: `pulumi config set --secret --path '402claw:apiSecrets.<slug>.<NAME>'`.
+    apiSecrets: readApiSecrets(settings.getObject(API_SECRETS_KEY)),
     // payTo = each API's 0xSplits address, predicted through 402claw:rpcUrl at preview and up.
     splitPredictor: zeroXSplitsPredictor({ network: config.network, rpcUrl: config.rpcUrl }),
     bundle: (entry) => bundleWorker(runtimePath(entry), { label: `runtime/${entry}` }),

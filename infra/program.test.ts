@@ -202,7 +202,12 @@ describe("the Pulumi program under mocks: dev", async () => {
 
   it("declares one CreatorApi per API folder with price, payTo = its split, the split terms and wiring", () => {
     const apis = only(resources, CREATOR_API);
-    expect(apis.map((a) => a.name).sort()).toEqual(["chemical-elements", "fx-convert", "world-cities"]);
+    expect(apis.map((a) => a.name).sort()).toEqual([
+      "chemical-elements",
+      "fx-convert",
+      "text-stats",
+      "world-cities",
+    ]);
     const fx = apis.find((a) => a.name === "fx-convert")!;
     expect(fx.inputs).toMatchObject({
       slug: "fx-convert",
@@ -225,7 +230,7 @@ describe("the Pulumi program under mocks: dev", async () => {
     expect(typeof fx.inputs.__provider).toBe("string"); // the serialised provider travels with it
     // each API has its own split: same wallets and fee, different slug and creator
     const payTos = apis.map((a) => a.inputs.payTo);
-    expect(new Set(payTos).size).toBe(3);
+    expect(new Set(payTos).size).toBe(4);
     expect(payTos).not.toContain(FX_OWNER);
   });
 
@@ -271,7 +276,7 @@ describe("infra/index.ts, the entry Pulumi runs", () => {
         .filter((r) => r.type === CREATOR_API)
         .map((r) => r.name)
         .sort(),
-    ).toEqual(["chemical-elements", "fx-convert", "world-cities"]);
+    ).toEqual(["chemical-elements", "fx-convert", "text-stats", "world-cities"]);
     expect(result.resources.filter((r) => r.type === `${CF}workersScript:WorkersScript`)).toHaveLength(1);
     expect(result.resources.filter((r) => r.type === GATEWAY)).toHaveLength(1);
   });
@@ -293,7 +298,7 @@ describe("infra/index.ts, the entry Pulumi runs", () => {
       }>;
     };
     // One predictDeterministicAddress per API, to the v2.2 pull factory, for an immutable 95/5 split.
-    expect(factoryCalls).toHaveLength(3);
+    expect(factoryCalls).toHaveLength(4);
     const fxCall = factoryCalls.find((c) => c.salt === keccak256(stringToBytes("402claw:fx-convert")))!;
     expect(fxCall).toMatchObject({
       to: "0x6B9118074aB15142d7524E8c4ea8f62A3Bdb98f1",
@@ -304,7 +309,7 @@ describe("infra/index.ts, the entry Pulumi runs", () => {
     // payTo is exactly what the factory answered for that call.
     const fx = resources.find((r) => r.type === CREATOR_API && r.name === "fx-convert")!;
     expect(fx.payTo).toMatch(/^0x[0-9a-fA-F]{40}$/);
-    expect(new Set(resources.filter((r) => r.type === CREATOR_API).map((r) => r.payTo)).size).toBe(3);
+    expect(new Set(resources.filter((r) => r.type === CREATOR_API).map((r) => r.payTo)).size).toBe(4);
   });
 });
 
@@ -414,8 +419,13 @@ describe("creator APIs arrive and leave as exactly one resource", () => {
     writeFileSync(csv, `${readFileSync(csv, "utf8").trimEnd()}\nTokyo,Japan\n`); // a ragged row
     const { resources, outputs } = await runDev(root);
     const apis = only(resources, CREATOR_API);
-    // still three resources: removing the broken one would delete its live version
-    expect(apis.map((a) => a.name).sort()).toEqual(["chemical-elements", "fx-convert", "world-cities"]);
+    // still every resource: removing the broken one would delete its live version
+    expect(apis.map((a) => a.name).sort()).toEqual([
+      "chemical-elements",
+      "fx-convert",
+      "text-stats",
+      "world-cities",
+    ]);
     expect(apis.find((a) => a.name === "world-cities")!.inputs.contentHash).toBe("unbuilt");
     expect(apis.find((a) => a.name === "fx-convert")!.inputs.contentHash).toMatch(/^[0-9a-f]{64}$/);
     expect((outputs.failedApis as Record<string, string>)["world-cities"]).toMatch(
@@ -564,5 +574,37 @@ describe("bad stack config fails at program start, naming the key", () => {
     await expect(runDev(REPO_ROOT, { "402claw:network": "base" })).rejects.toThrow(
       /config 402claw:network: must be a CAIP-2 EVM network/,
     );
+  });
+});
+
+describe("creator API secrets (402claw:apiSecrets)", () => {
+  const VALUE = "sk-program-test-7Qx";
+
+  it("passes each declared secret to its CreatorApi as a Pulumi secret, names in plain text", async () => {
+    const root = scratchRoot();
+    withManifestLine(root, "fx-convert", "secrets: [UPSTREAM_KEY]");
+    const { resources, outputs } = await runDev(root, {
+      "402claw:apiSecrets": JSON.stringify({ "fx-convert": { UPSTREAM_KEY: VALUE, UNDECLARED: "x" } }),
+    });
+    const fx = one(resources, CREATOR_API, "fx-convert");
+    expect(fx.inputs.secretNames).toEqual(["UPSTREAM_KEY"]);
+    // Wrapped as a secret: encrypted in the state, masked in diffs; only declared names pass.
+    expect(fx.inputs.secrets).toEqual({ [SECRET_SIG]: expect.any(String), value: { UPSTREAM_KEY: VALUE } });
+    expect(one(resources, CREATOR_API, "world-cities").inputs.secretNames).toEqual([]);
+    expect(outputs.failedApis).toEqual({});
+    expect(JSON.stringify(outputs)).not.toContain(VALUE);
+  });
+
+  it("a declared secret without a value fails that API in the plan, naming the key and the fix", async () => {
+    const root = scratchRoot();
+    withManifestLine(root, "fx-convert", "secrets: [UPSTREAM_KEY]");
+    const { resources, outputs } = await runDev(root);
+    // Still declared (the live version is kept); its update is refused by the provider's check.
+    expect(one(resources, CREATOR_API, "fx-convert").inputs.secretNames).toEqual(["UPSTREAM_KEY"]);
+    expect(outputs.failedApis).toEqual({
+      "fx-convert": expect.stringContaining(
+        "stacks/dev/apis/fx-convert/api.yaml: secret UPSTREAM_KEY has no value (402claw:apiSecrets.fx-convert.UPSTREAM_KEY). Fix: pulumi config set --secret --path '402claw:apiSecrets.fx-convert.UPSTREAM_KEY' <value>",
+      ),
+    });
   });
 });

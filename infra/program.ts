@@ -4,6 +4,7 @@ import type { BuiltApi } from "../core/build/types.ts";
 import { type LoadedApi, loadStackApis } from "../core/manifest/load.ts";
 import { readMigrations } from "../core/migrations/read-migrations.ts";
 import { parseUsdPrice } from "../core/price.ts";
+import { type ApiSecretValues, missingApiSecrets, secretsOf } from "./api-secrets.ts";
 import type { PlatformConfig } from "./config.ts";
 import { CreatorApi } from "./creator-api/creator-api.ts";
 import { UNBUILT } from "./creator-api/types.ts";
@@ -25,6 +26,8 @@ export interface ProgramOptions {
   authSecret?: pulumi.Input<string>;
   /** Signs batch-settlement claims and refunds (a secret); unset = only `exact` is offered. */
   receiverAuthorizerKey?: pulumi.Input<string>;
+  /** Creator APIs' secret values (`402claw:apiSecrets`), bound to their workers as secret_text. */
+  apiSecrets?: ApiSecretValues;
   /** Predicts each API's split address (its payTo); production: the 0xSplits factory via rpcUrl. */
   splitPredictor: SplitPredictor;
   /** Bundles a platform worker entry, given relative to runtime/ (e.g. "dispatch/worker.ts"). */
@@ -90,6 +93,16 @@ export async function definePlatform(options: ProgramOptions) {
       pulumi.log.warn(`creator API ${api.manifest.slug} (${apiDir}) did not build: ${reason}`);
     }
     const slug = built?.slug ?? api.manifest.slug;
+    // A declared secret without a value fails this API (its update is refused by the provider's
+    // check, the live version is kept) and the offline plan; the names are shown, never values.
+    const missing = missingApiSecrets(api.manifest, options.apiSecrets ?? {});
+    if (missing.length) {
+      const reason = `${api.file}: ${missing.join("; ")}`;
+      failedApis[api.manifest.slug] = failedApis[api.manifest.slug]
+        ? `${failedApis[api.manifest.slug]}; ${reason}`
+        : reason;
+      pulumi.log.warn(`creator API ${api.manifest.slug}: ${reason}`);
+    }
     const resource = new CreatorApi(
       slug,
       {
@@ -106,8 +119,11 @@ export async function definePlatform(options: ProgramOptions) {
         priceAtomic: (built?.priceAtomic ?? parseUsdPrice(api.manifest.price) ?? 0n).toString(),
         ...split,
         contentHash: built?.contentHash ?? UNBUILT,
+        secretNames: api.manifest.secrets ?? [],
+        secrets: pulumi.secret(secretsOf(api.manifest, options.apiSecrets ?? {})),
       },
-      { dependsOn: [platform.schema] },
+      // The values stay encrypted in the state (inputs and outputs) and masked in every diff.
+      { dependsOn: [platform.schema], additionalSecretOutputs: ["secrets"] },
     );
     catalog[slug] = {
       kind: built?.kind ?? api.manifest.kind,

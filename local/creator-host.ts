@@ -1,3 +1,5 @@
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { Log, LogLevel, type MiniflareOptions } from "miniflare";
 import { BINDINGS } from "../core/bindings.ts";
 import { COMPATIBILITY_DATE, PLATFORM_COMPATIBILITY_FLAGS } from "../core/build/compat.ts";
@@ -7,7 +9,9 @@ import type { PlatformBundles } from "./platform-workers.ts";
 export const CREATOR_HOST_WORKER = "namespace";
 
 export interface CreatorHostOptions {
-  bundles: Pick<PlatformBundles, "namespace" | "outbound">;
+  bundles: Pick<PlatformBundles, "namespace" | "outbound"> & Partial<Pick<PlatformBundles, "pythonHost">>;
+  /** A Python API's process: the stand-in gets Pyodide (~13 MB) to run it. */
+  python?: boolean;
   /** Folder for this process's scripts (KV) and data (R2); kept across restarts. */
   persistDir: string;
   /** hostname → loopback origin, for allowed test hosts only (see fixture-upstream.ts). */
@@ -40,6 +44,7 @@ export function creatorHostConfig(options: CreatorHostOptions): MiniflareOptions
         kvNamespaces: { SCRIPTS: "402claw-local-scripts" },
         r2Buckets: { [BINDINGS.data]: "402claw-data" },
         serviceBindings: { OUTBOUND: { name: "outbound", entrypoint: "OutboundGateway" } },
+        ...(options.python ? pythonBindings(options.bundles.pythonHost) : {}),
       },
       {
         name: "outbound",
@@ -56,4 +61,23 @@ export function creatorHostConfig(options: CreatorHostOptions): MiniflareOptions
       },
     ],
   };
+}
+
+/** Pyodide's files from the `pyodide` npm package, as the stand-in's bindings (python-worker.ts). */
+function pythonBindings(host: string | undefined): Partial<MiniflareOptions> {
+  if (!host)
+    throw new Error("a Python API's creator process needs the bundled Python host (bundles.pythonHost)");
+  const dir = dirname(createRequire(import.meta.url).resolve("pyodide/package.json"));
+  return {
+    bindings: { PYTHON_HOST: host },
+    textBlobBindings: {
+      PYODIDE_MJS: join(dir, "pyodide.mjs"),
+      PYODIDE_ASM_MJS: join(dir, "pyodide.asm.mjs"),
+      PYODIDE_LOCK: join(dir, "pyodide-lock.json"),
+    },
+    dataBlobBindings: {
+      PYODIDE_WASM: join(dir, "pyodide.asm.wasm"),
+      PYODIDE_STDLIB: join(dir, "python_stdlib.zip"),
+    },
+  } as Partial<MiniflareOptions>;
 }

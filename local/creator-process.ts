@@ -51,6 +51,11 @@ const HOP_BY_HOP = ["connection", "keep-alive", "transfer-encoding", "upgrade", 
 export class CreatorProcess {
   /** How often this process was killed and started again. */
   restarts = 0;
+  /**
+   * Runs after each restart, before calls go through again: the supervisor uploads what the
+   * stand-in keeps only in memory (secrets). Given the new origin.
+   */
+  afterRestart: ((origin: URL) => Promise<void>) | undefined;
   private origin!: URL;
   private ready: Promise<void>;
   private restarting = false;
@@ -59,6 +64,8 @@ export class CreatorProcess {
   private inflight = 0;
   private lastBusy = 0;
   private stallMs: number;
+  /** While above 0: a Python interpreter is starting (seconds of CPU, not a runaway). */
+  private startAllowanceMs = 0;
   private ping: { sentAt: number; cpuAtSend: number } | undefined;
   /** The workerd process's pid, to read its CPU time (Linux); undefined elsewhere. */
   private pid: number | undefined;
@@ -140,6 +147,25 @@ export class CreatorProcess {
     upstream.end(body);
   }
 
+  /**
+   * Runs `work` (warming a Python worker: CPython's start burns seconds of CPU in long
+   * stretches) with the stall limit raised to at least `allowanceMs`; other calls keep theirs.
+   */
+  async whileStarting<T>(allowanceMs: number, work: () => Promise<T>): Promise<T> {
+    this.startAllowanceMs = allowanceMs;
+    this.wake();
+    try {
+      return await work();
+    } finally {
+      this.startAllowanceMs = 0;
+      this.lastBusy = performance.now();
+    }
+  }
+
+  private stallLimit(): number {
+    return Math.max(this.stallMs, this.startAllowanceMs);
+  }
+
   /** Stops the process for good. */
   async dispose(): Promise<void> {
     this.closed = true;
@@ -174,7 +200,10 @@ export class CreatorProcess {
     if (this.closed || this.restarting) return;
     const ping = this.ping;
     if (!ping) this.sendPing();
-    else if (performance.now() - ping.sentAt >= this.stallMs && this.burnedSince(ping) >= this.stallMs) {
+    else if (
+      performance.now() - ping.sentAt >= this.stallLimit() &&
+      this.burnedSince(ping) >= this.stallLimit()
+    ) {
       // Let answers that already arrived be read first: a timer that fired late (a busy test
       // process) must not condemn a process that did answer.
       setImmediate(() => {
@@ -226,10 +255,12 @@ export class CreatorProcess {
     this.agent.destroy();
     this.agent = newAgent();
     // setOptions kills the old workerd (SIGKILL) and starts a new one on the same storage.
-    this.ready = this.boot(this.mf.setOptions(this.config)).finally(() => {
-      this.restarting = false;
-      if (!this.closed) this.schedule(BUSY_BEAT_MS);
-    });
+    this.ready = this.boot(this.mf.setOptions(this.config))
+      .then(() => this.afterRestart?.(this.origin))
+      .finally(() => {
+        this.restarting = false;
+        if (!this.closed) this.schedule(BUSY_BEAT_MS);
+      });
     this.ready.catch((error) => console.error("402claw: a creator process failed to restart", error));
   }
 }

@@ -10,12 +10,15 @@ import {
   type LocalScript,
   OPTIONS_HEADER,
   SCRIPT_HEADER,
+  WARM_SUFFIX,
 } from "../runtime/local-namespace/protocol.ts";
 import { CREATOR_HOST_WORKER, type CreatorHostOptions, creatorHostConfig } from "./creator-host.ts";
 import { CreatorProcess, sendFault, type WatchSettings } from "./creator-process.ts";
 
 /** The default shortest stall counted as a runaway (see WatchSettings.stallFloorMs). */
 export const DEFAULT_STALL_FLOOR_MS = 250;
+/** CPU a Python worker's warm-up may burn in one stretch (CPython's start: 2–3 s, more on a busy machine). */
+export const PYTHON_START_ALLOWANCE_MS = 30_000;
 
 export interface CreatorSupervisorOptions
   extends Omit<CreatorHostOptions, "persistDir">,
@@ -39,8 +42,17 @@ export interface CreatorData {
 export interface CreatorSupervisor {
   /** host:port of the router (the gateway's external service binding). */
   address: string;
-  /** Uploads (or replaces) a creator worker, starting its process when it is new. */
-  deploy(workerName: string, script: LocalScript, data?: CreatorData): Promise<void>;
+  /**
+   * Uploads (or replaces) a creator worker, starting its process when it is new. A Python worker
+   * is warmed at once with `options` (the dispatch options the gateway will pass: the loaded
+   * isolate keeps the first ones): its interpreter starts now, not on a caller's time.
+   */
+  deploy(
+    workerName: string,
+    script: LocalScript,
+    data?: CreatorData,
+    options?: DispatchOptions,
+  ): Promise<void>;
   /** Removes a creator worker and stops its process. */
   remove(workerName: string): Promise<void>;
   /** How often a creator's process was stopped and restarted (tests, benchmarks). */
@@ -79,34 +91,71 @@ export async function startCreatorSupervisor(options: CreatorSupervisorOptions):
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
 
-  const processFor = (workerName: string): CreatorProcess => {
+  // The last script uploaded per worker: the stand-in keeps secrets in memory only, so a
+  // restarted process gets its script again (and a Python one is warmed again).
+  const lastScripts = new Map<string, { script: LocalScript; options: DispatchOptions }>();
+  const warm = async (creator: CreatorProcess, origin: URL, workerName: string, options: DispatchOptions) => {
+    const answer = await creator.whileStarting(PYTHON_START_ALLOWANCE_MS, () =>
+      fetch(new URL(`/scripts/${workerName}${WARM_SUFFIX}`, origin), {
+        method: "POST",
+        body: JSON.stringify(options),
+      }),
+    );
+    const result = (await answer.json()) as { error?: string };
+    if (!answer.ok) throw new Error(result.error ?? `warming ${workerName} failed`);
+  };
+  const upload = async (origin: URL, workerName: string, script: LocalScript) => {
+    const answer = await fetch(new URL(`/scripts/${workerName}`, origin), {
+      method: "PUT",
+      body: JSON.stringify(script),
+    });
+    if (!answer.ok) throw new Error(`uploading ${workerName} failed: ${await answer.text()}`);
+  };
+  const pythonProcesses = new Set<string>();
+  const processFor = async (workerName: string, python: boolean): Promise<CreatorProcess> => {
     let creator = processes.get(workerName);
+    if (creator && pythonProcesses.has(workerName) !== python) {
+      // A JS API became a Python one (or back): its process needs other bindings.
+      processes.delete(workerName);
+      await creator.dispose();
+      creator = undefined;
+    }
     if (!creator) {
-      const config = creatorHostConfig({ ...options, persistDir: join(stateDir, workerName) });
-      creator = new CreatorProcess(config, settings);
+      const config = creatorHostConfig({ ...options, python, persistDir: join(stateDir, workerName) });
+      const started = new CreatorProcess(config, settings);
+      started.afterRestart = async (origin) => {
+        const last = lastScripts.get(workerName);
+        if (!last || (!last.script.secrets && !last.script.python)) return;
+        await upload(origin, workerName, last.script);
+        if (last.script.python) await warm(started, origin, workerName, last.options);
+      };
+      creator = started;
       processes.set(workerName, creator);
+      if (python) pythonProcesses.add(workerName);
+      else pythonProcesses.delete(workerName);
     }
     return creator;
   };
 
   return {
     address: `127.0.0.1:${port}`,
-    async deploy(workerName, script, data) {
-      const creator = processFor(workerName);
+    async deploy(workerName, script, data, dispatchOptions = {}) {
+      const creator = await processFor(workerName, Boolean(script.python));
       await creator.whenReady();
       if (data) {
         const bucket = await creator.miniflare.getR2Bucket(BINDINGS.data, CREATOR_HOST_WORKER);
         await bucket.put(data.key, data.body, { httpMetadata: { contentType: data.contentType } });
       }
-      const upload = await fetch(new URL(`/scripts/${workerName}`, await creator.url()), {
-        method: "PUT",
-        body: JSON.stringify(script),
-      });
-      if (!upload.ok) throw new Error(`uploading ${workerName} failed: ${await upload.text()}`);
+      const origin = await creator.url();
+      await upload(origin, workerName, script);
+      lastScripts.set(workerName, { script, options: dispatchOptions });
+      if (script.python) await warm(creator, origin, workerName, dispatchOptions);
     },
     async remove(workerName) {
       const creator = processes.get(workerName);
       processes.delete(workerName);
+      lastScripts.delete(workerName);
+      pythonProcesses.delete(workerName);
       await creator?.dispose();
       rmSync(join(stateDir, workerName), { recursive: true, force: true });
     },

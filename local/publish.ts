@@ -1,6 +1,7 @@
 import type { Miniflare } from "miniflare";
 import { BINDINGS } from "../core/bindings.ts";
 import { buildApi } from "../core/build/build-api.ts";
+import { PYTHON_MAIN_MODULE, pythonModuleName } from "../core/build/build-python.ts";
 import { type ApiFailure, apiOfFile, failureOf } from "../core/build/build-stack.ts";
 import type { BuiltApi } from "../core/build/types.ts";
 import {
@@ -9,8 +10,9 @@ import {
   type SplitRecord,
   type SqlStatement,
 } from "../core/catalog/api-row.ts";
+import { readLocalSecrets } from "../core/manifest/dev-vars.ts";
 import { type LoadedApi, loadStackApis } from "../core/manifest/load.ts";
-import type { LocalScript } from "../runtime/local-namespace/protocol.ts";
+import type { DispatchOptions, LocalScript } from "../runtime/local-namespace/protocol.ts";
 import { apiCacheKey } from "../runtime/shared/cache-keys.ts";
 import type { CreatorSupervisor } from "./creator-supervisor.ts";
 
@@ -71,12 +73,14 @@ export async function publishApis(
   for (const loaded of apis) {
     try {
       const built = await buildApi(loaded);
+      // Locally, secret values come from the folder's .dev.vars; a missing one fails this API alone.
+      const secrets = readLocalSecrets(loaded);
       const payTo = await payments.payToFor(loaded);
       const statements = registerApiStatements(built, payTo, now, payments.splitFor(loaded));
       deploys.push(
         (async () => {
           // In the Pulumi provider's order: data and code, then the catalog row, then the cache purge.
-          await deployToLocalNamespace(namespace, built);
+          await deployToLocalNamespace(namespace, built, secrets);
           await runStatements(db, statements);
           await cache.delete(apiCacheKey(built.slug));
           published.push({ loaded, built, payTo });
@@ -96,18 +100,38 @@ export async function publishApis(
 }
 
 /** Puts a built API's data and worker into its creator process, like the Cloudflare upload. */
-export async function deployToLocalNamespace(namespace: CreatorSupervisor, api: BuiltApi): Promise<void> {
+export async function deployToLocalNamespace(
+  namespace: CreatorSupervisor,
+  api: BuiltApi,
+  secrets: Record<string, string> = {},
+): Promise<void> {
   // Same order as the Pulumi provider: data first, so a live worker never points at missing data.
   try {
-    await namespace.deploy(api.workerName, localScriptOf(api), api.data);
+    await namespace.deploy(api.workerName, localScriptOf(api, secrets), api.data, dispatchOptionsOf(api));
   } catch (error) {
     throw new Error(`uploading ${api.slug} to the local namespace failed: ${String(error)}`);
   }
 }
 
-/** What the local namespace stores for a built API (the Cloudflare upload's metadata, locally). */
-export function localScriptOf(api: BuiltApi): LocalScript {
+/**
+ * The dispatch options the gateway passes for this API (runtime/dispatch/forward.ts): a Python
+ * worker is warmed with them, and its loaded isolate keeps the first ones it was given.
+ */
+export function dispatchOptionsOf(api: BuiltApi): DispatchOptions {
+  const { manifest } = api;
   return {
+    outbound: { slug: api.slug, owner: manifest.owner, egress: (manifest.egress ?? []).join(",") },
+    ...(manifest.limits?.cpuMs ? { limits: { cpuMs: manifest.limits.cpuMs } } : {}),
+  };
+}
+
+/** What the local namespace stores for a built API (the Cloudflare upload's metadata, locally). */
+export function localScriptOf(api: BuiltApi, secrets: Record<string, string> = {}): LocalScript {
+  return {
+    ...(Object.keys(secrets).length ? { secrets } : {}),
+    ...(api.mainModule === PYTHON_MAIN_MODULE
+      ? { python: { module: pythonModuleName(api.manifest.source) } }
+      : {}),
     mainModule: api.mainModule,
     modules: api.modules,
     compatibilityDate: api.compatibilityDate,

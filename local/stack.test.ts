@@ -38,6 +38,7 @@ describe("catalog and health", () => {
         "fx-convert",
         "limited",
         "sleeper",
+        "text-stats",
         "world-cities",
       ].sort(),
     );

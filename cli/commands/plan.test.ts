@@ -59,7 +59,7 @@ describe("402claw plan", () => {
       readFileSync(join(folder, "api.yaml"), "utf8").replace("slug: fx-convert", "slug: fx-copy"),
     );
     const { stdout, stderr } = await plan(root, "--stack", "dev");
-    expect(stdout).toMatch(/Creator APIs \(4\)/);
+    expect(stdout).toMatch(/Creator APIs \(5\)/);
     expect(stdout).toMatch(
       /fx-copy\s+function\s+\$0\.002\s+per call\s+payTo <0xSplits split, predicted at deploy>/,
     );
@@ -84,7 +84,7 @@ describe("402claw plan", () => {
         readFileSync(yaml, "utf8").replace(/402claw:rpcUrl: .*/, `402claw:rpcUrl: ${rpc.url}`),
       );
       const planned = JSON.parse((await plan(root, "--stack", "dev", "--json", "--predict")).stdout);
-      expect(rpc.calls).toHaveLength(3);
+      expect(rpc.calls).toHaveLength(4);
       const fx = planned.apis.find((api: { slug: string }) => api.slug === "fx-convert");
       const call = rpc.calls.find((c) => c.salt === keccak256(stringToBytes("402claw:fx-convert")))!;
       expect(call.allocations).toEqual([950_000n, 50_000n]);

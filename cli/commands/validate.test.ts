@@ -27,7 +27,7 @@ describe("402claw validate", () => {
     const result = validate();
     expect(result.code).toBe(0);
     expect(result.stdout.trim()).toBe(
-      "stack 'dev': 3 APIs valid and built (chemical-elements, fx-convert, world-cities)",
+      "stack 'dev': 4 APIs valid and built (chemical-elements, fx-convert, text-stats, world-cities)",
     );
   });
 
@@ -72,5 +72,63 @@ describe("402claw validate", () => {
     expect(result.stderr).toMatch(/fx-convert\/api\.yaml: title: is required/);
     expect(result.stderr).toMatch(/failing: chemical-elements, fx-convert, world-cities\)/);
     expect(result.stderr).not.toContain("hunter2");
+  });
+});
+
+describe("402claw validate: function forms and secrets", () => {
+  it("exits 1 for a function that exports none of the supported forms, naming the file and the fix", () => {
+    project = makeTempProject();
+    writeFileSync(join(project.apisDir, "fx-convert", "handler.ts"), "export const rate = 1;\n");
+    const result = validate();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /stacks\/dev\/apis\/fx-convert\/handler\.ts: fails to load in workerd: the function module exports none of the supported forms\. Fix: export default a handler/,
+    );
+  });
+
+  it("accepts a Workers module and a Hono app", () => {
+    project = makeTempProject({ fixtures: ["form-module", "form-hono"], nodeModules: true });
+    for (const slug of ["form-module", "form-hono"])
+      writeFileSync(join(project.apisDir, slug, ".dev.vars"), "UPSTREAM_KEY=local\n");
+    const result = validate();
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toContain("6 APIs valid and built");
+  });
+
+  it("exits 1 naming a declared secret that has no value anywhere, and both fixes", () => {
+    project = makeTempProject({ fixtures: ["form-handler"] });
+    const result = validate();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      "stacks/dev/apis/form-handler/api.yaml: secrets: UPSTREAM_KEY has no value. Fix: deployed: pulumi config set --secret --path '402claw:apiSecrets.form-handler.UPSTREAM_KEY' <value>; local: add UPSTREAM_KEY=… to stacks/dev/apis/form-handler/.dev.vars",
+    );
+  });
+
+  it("accepts a secret set (encrypted) in Pulumi.<stack>.yaml", () => {
+    project = makeTempProject({ fixtures: ["form-handler"] });
+    writeFileSync(
+      join(project.root, "Pulumi.dev.yaml"),
+      "config:\n  402claw:apiSecrets:\n    form-handler:\n      UPSTREAM_KEY:\n        secure: AAABAHk1c2VjcmV0\n",
+    );
+    const result = validate();
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("5 APIs valid and built");
+  });
+});
+
+describe("402claw validate: Python", () => {
+  it("imports each Python function on Pyodide: no entry, or a syntax error, is refused naming file, line and fix", () => {
+    project = makeTempProject();
+    writeFileSync(join(project.apisDir, "text-stats", "handler.py"), "RATE = 1\n");
+    let result = validate();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      "stacks/dev/apis/text-stats/handler.py: fails to load: the Python module defines none of the supported entries. Fix: define `def handler(input):`",
+    );
+    writeFileSync(join(project.apisDir, "text-stats", "handler.py"), "def handler(input)\n    return 1\n");
+    result = validate();
+    expect(result.stderr).toContain(
+      "stacks/dev/apis/text-stats/handler.py: fails to load: SyntaxError: expected ':' (handler.py line 1). Fix: fix the module so it imports",
+    );
   });
 });

@@ -5,6 +5,7 @@ import { BuildError } from "../errors.ts";
 import { readCreatorFile } from "../manifest/contained-path.ts";
 import type { LoadedApi } from "../manifest/load.ts";
 import { parseUsdPrice } from "../price.ts";
+import { PYTHON_COMPATIBILITY_FLAGS, PYTHON_MAIN_MODULE, pythonModules } from "./build-python.ts";
 import { bundleWorker, runtimePath } from "./bundle.ts";
 import { COMPATIBILITY_DATE, CREATOR_COMPATIBILITY_FLAGS } from "./compat.ts";
 import { contentHash } from "./hash.ts";
@@ -18,14 +19,23 @@ const MAIN_MODULE = "worker.js";
 /** Builds one creator API (bundle + data) exactly as both the local stack and the Pulumi provider deploy it. */
 export async function buildApi(api: LoadedApi): Promise<BuiltApi> {
   const { manifest } = api;
-  const sourceLabel = api.file.replace(/api\.yaml$/, manifest.source);
+  const sourceLabel = sourceLabelOf(api);
   let data: BuiltDataObject | undefined;
-  let code: string;
+  let code = "";
+  let modules: BuiltApi["modules"];
+  let mainModule = MAIN_MODULE;
+  let compatibilityFlags = CREATOR_COMPATIBILITY_FLAGS[manifest.kind];
   const vars: Record<string, string> = { API_SLUG: manifest.slug };
   if (manifest.kind === "data") {
     data = readDataset(api, sourceLabel);
     vars.DATA_KEY = data.key;
     code = await bundleWorker(runtimePath("templates/data/worker.ts"), { label: "data template" });
+  } else if (isPython(manifest.source)) {
+    // A Python Worker in production; locally the stand-in runs these modules on Pyodide.
+    modules = pythonModules(api, sourceLabel).modules;
+    mainModule = PYTHON_MAIN_MODULE;
+    compatibilityFlags = PYTHON_COMPATIBILITY_FLAGS;
+    code = modules.map((module) => `${module.name}\n${module.content}`).join("\n");
   } else {
     code = await bundleWorker(runtimePath("templates/function/wrapper.ts"), {
       creatorEntry: api.sourcePath,
@@ -41,13 +51,12 @@ export async function buildApi(api: LoadedApi): Promise<BuiltApi> {
       );
     }
   }
-  const modules = [{ name: MAIN_MODULE, content: code }];
-  const compatibilityFlags = CREATOR_COMPATIBILITY_FLAGS[manifest.kind];
+  modules ??= [{ name: MAIN_MODULE, content: code }];
   return {
     slug: manifest.slug,
     kind: manifest.kind,
     workerName: manifest.slug,
-    mainModule: MAIN_MODULE,
+    mainModule,
     modules,
     compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags,
@@ -63,6 +72,16 @@ export async function buildApi(api: LoadedApi): Promise<BuiltApi> {
     manifest,
     priceAtomic: parseUsdPrice(manifest.price)!,
   };
+}
+
+/** True for a Python function's source. */
+export function isPython(source: string): boolean {
+  return source.toLowerCase().endsWith(".py");
+}
+
+/** The API's source file relative to the repository root, as messages name it. */
+export function sourceLabelOf(api: LoadedApi): string {
+  return api.file.replace(/api\.yaml$/, api.manifest.source);
 }
 
 function readDataset(api: LoadedApi, label: string): BuiltDataObject {

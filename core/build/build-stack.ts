@@ -1,6 +1,7 @@
 import { BuildError, ManifestError } from "../errors.ts";
 import { type LoadedApi, loadStackApis } from "../manifest/load.ts";
-import { buildApi } from "./build-api.ts";
+import { buildApi, sourceLabelOf } from "./build-api.ts";
+import { LoadChecker } from "./load-check.ts";
 import type { BuiltApi } from "./types.ts";
 
 /** One API that could not be loaded, built or published, and why (the message names file and fix). */
@@ -35,20 +36,33 @@ export function failureOf(api: string, error: unknown, file?: string): ApiFailur
 
 /**
  * Loads and builds every API of a stack, one at a time (a large dataset's memory is freed before
- * the next), so one bad API never hides or stops the others. Used by `402claw validate`.
+ * the next), so one bad API never hides or stops the others; then loads each built function in
+ * workerd (`loadCheck`, default on) so a module that would fail at run time fails here. Used by
+ * `402claw validate`.
  */
-export async function buildStackApis(root: string, stack: string): Promise<StackBuild> {
+export async function buildStackApis(
+  root: string,
+  stack: string,
+  options: { loadCheck?: boolean } = {},
+): Promise<StackBuild> {
   const { apis, errors } = loadStackApis(root, stack);
   const result: StackBuild = {
     built: [],
     failures: errors.map((error) => failureOf(apiOfFile(error.file), error)),
   };
-  for (const api of apis) {
-    try {
-      result.built.push({ api, built: await buildApi(api) });
-    } catch (error) {
-      result.failures.push(failureOf(api.manifest.slug, error));
+  const checker = options.loadCheck === false ? undefined : new LoadChecker();
+  try {
+    for (const api of apis) {
+      try {
+        const built = await buildApi(api);
+        await checker?.check(built, sourceLabelOf(api));
+        result.built.push({ api, built });
+      } catch (error) {
+        result.failures.push(failureOf(api.manifest.slug, error));
+      }
     }
+  } finally {
+    await checker?.stop();
   }
   return result;
 }

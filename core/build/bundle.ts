@@ -24,7 +24,7 @@ export function runtimePath(relativePath: string): string {
  */
 export async function bundleWorker(
   entry: string,
-  options: { creatorEntry?: string; creatorDir?: string; label?: string } = {},
+  options: { creatorEntry?: string; creatorDir?: string; label?: string; external?: string[] } = {},
 ): Promise<string> {
   const creator: BuildOptions =
     options.creatorEntry && options.creatorDir
@@ -43,7 +43,7 @@ export async function bundleWorker(
       platform: "browser",
       target: "es2022",
       conditions: ["workerd", "worker", "browser"],
-      external: ["cloudflare:*", ...NODE_BUILTINS],
+      external: ["cloudflare:*", ...NODE_BUILTINS, ...(options.external ?? [])],
       ...creator,
       logLevel: "silent",
       legalComments: "none",

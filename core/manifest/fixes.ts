@@ -5,14 +5,17 @@ export const FIELD_FIXES: Record<string, string> = {
   description: "add one or two sentences saying what the API returns",
   owner: "set owner to the creator's checksummed wallet address (0x followed by 40 hex digits)",
   price: 'write the price per call in USD as a quoted string, e.g. price: "$0.001"',
-  kind: "set kind: data (a CSV/JSON table) or kind: function (a TS/JS module)",
-  source: "name the data or code file in this folder, e.g. source: data.csv or source: handler.ts",
+  kind: "set kind: data (a CSV/JSON table) or kind: function (a TS/JS module or a Python file)",
+  source:
+    "name the data or code file in this folder, e.g. source: data.csv, source: handler.ts or source: handler.py",
   settle:
     "use settle: after (default, charge only successful responses) or settle: before (charge first, for side effects)",
   platformFeeBps:
     "give the platform's share in basis points within the stack's bounds, e.g. platformFeeBps: 800 (8%), or leave it out",
   limits: "use limits: { cpuMs: 50, ratePerMinute: 600 } with positive integers",
   egress: "list the hostnames the function may call, e.g. egress: [api.example.com]",
+  secrets:
+    "list the names of the secrets the function reads, e.g. secrets: [UPSTREAM_KEY]; values go in Pulumi secret config and, locally, in the folder's .dev.vars",
   tags: "use a list of short lowercase words, e.g. tags: [geo, reference]",
   method: "use method: GET (input as query parameters, the default) or method: POST (input as a JSON body)",
   input:

@@ -70,7 +70,12 @@ describe("manifest schema: good manifests", () => {
     root = mkdtempSync(join(tmpdir(), "manifest-"));
     const { apis, errors } = loadStackApis(REPO_ROOT, "dev");
     expect(errors).toEqual([]);
-    expect(apis.map((api) => api.manifest.slug)).toEqual(["chemical-elements", "fx-convert", "world-cities"]);
+    expect(apis.map((api) => api.manifest.slug)).toEqual([
+      "chemical-elements",
+      "fx-convert",
+      "text-stats",
+      "world-cities",
+    ]);
   });
 });
 

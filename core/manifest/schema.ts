@@ -24,6 +24,9 @@ export const RESERVED_SLUGS = [
   "dashboard",
   "assets",
 ] as const;
+/** Bindings the platform sets on a creator worker itself; a secret may not take their names. */
+export const PLATFORM_BINDING_NAMES = ["API_SLUG", "DATA_KEY", "DATA"] as const;
+export const SECRET_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 export const MAX_PRICE_ATOMIC = 1_000_000_000n; // $1000: a guard against a misplaced decimal point.
 
 const hostname = z
@@ -93,6 +96,21 @@ export const apiManifestSchema = z
       })
       .optional(),
     egress: z.array(hostname).max(20).optional(),
+    // Names only: values come from Pulumi secret config (deployed) or the folder's .dev.vars (local).
+    secrets: z
+      .array(
+        z
+          .string()
+          .regex(SECRET_NAME_PATTERN, {
+            message: "secret names are letters, digits and _ (not starting with a digit), ≤ 64 chars",
+          })
+          .refine((name) => !(PLATFORM_BINDING_NAMES as readonly string[]).includes(name), {
+            message: `is a name the platform binds itself (${PLATFORM_BINDING_NAMES.join(", ")})`,
+          }),
+      )
+      .max(32)
+      .refine((names) => new Set(names).size === names.length, { message: "lists a name twice" })
+      .optional(),
     tags: z
       .array(
         z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, {
@@ -139,8 +157,15 @@ export const apiManifestSchema = z
         message: "is only for function APIs; data APIs make no outgoing requests",
       });
     }
+    if (manifest.kind === "data" && manifest.secrets?.length) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["secrets"],
+        message: "is only for function APIs; data APIs run no creator code",
+      });
+    }
     const extension = manifest.source.split(".").pop()?.toLowerCase() ?? "";
-    const allowed = manifest.kind === "data" ? ["csv", "json"] : ["ts", "js", "mjs"];
+    const allowed = manifest.kind === "data" ? ["csv", "json"] : ["ts", "js", "mjs", "py"];
     if (!allowed.includes(extension)) {
       ctx.addIssue({
         code: "custom",

@@ -41,13 +41,15 @@ function scriptPath(ref: NamespaceScriptRef, ...rest: string[]): string {
 
 /**
  * The multipart body Cloudflare documents for module workers: a `metadata` field (JSON) and one
- * part per module, named by its file name, typed `application/javascript+module`.
+ * part per module, named by its file name, typed `application/javascript+module` (or
+ * `text/x-python` for a Python Worker's `.py` modules).
  */
 export function scriptUploadForm(metadata: ScriptMetadata, modules: ScriptModule[]): FormData {
   const form = new FormData();
   form.set("metadata", JSON.stringify(metadata));
   for (const module of modules) {
-    form.set(module.name, new Blob([module.content], { type: "application/javascript+module" }), module.name);
+    const type = module.name.endsWith(".py") ? "text/x-python" : "application/javascript+module";
+    form.set(module.name, new Blob([module.content], { type }), module.name);
   }
   return form;
 }

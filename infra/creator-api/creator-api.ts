@@ -24,6 +24,10 @@ export interface CreatorApiArgs {
   platformFeeBps: number;
   creatorShareBps: number;
   contentHash: string;
+  /** The secret names the manifest declares (plain: names are not secret). */
+  secretNames: string[];
+  /** Their values (a Pulumi secret): bound as secret_text, never in the catalog or a tag. */
+  secrets: pulumi.Input<Record<string, string>>;
 }
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));

@@ -427,3 +427,80 @@ describe("CreatorApi provider: check", () => {
     );
   });
 });
+
+describe("CreatorApi provider: secrets", () => {
+  const SECRET = "sk-live-provider-test-9f3";
+  const withSecret: CreatorApiInputs = {
+    ...inputs,
+    secretNames: ["UPSTREAM_KEY"],
+    secrets: { UPSTREAM_KEY: SECRET },
+  };
+
+  it("binds each secret as secret_text in the upload, and nowhere else", async () => {
+    const requests = install();
+    await provider().create!(withSecret);
+    const metadata = JSON.parse(String(requests[1]!.form!.get("metadata")));
+    expect(metadata.bindings).toContainEqual({ type: "secret_text", name: "UPSTREAM_KEY", text: SECRET });
+    expect(metadata.tags.join(",")).not.toContain(SECRET);
+    // Only the script upload carries it: not the data, the catalog row or the cache purge.
+    for (const request of requests.filter((_, index) => index !== 1))
+      expect(`${request.path} ${request.text ?? ""}`).not.toContain(SECRET);
+  });
+
+  it("a declared secret without a value fails check, naming it and the fix (never a value)", async () => {
+    const result = await provider().check!(undefined, {
+      ...withSecret,
+      secretNames: ["UPSTREAM_KEY", "OTHER"],
+    });
+    expect(result.failures).toEqual([
+      {
+        property: "secrets",
+        reason:
+          "secret OTHER has no value. Fix: pulumi config set --secret --path '402claw:apiSecrets.world-cities.OTHER' <value>",
+      },
+    ]);
+    expect(JSON.stringify(result.failures)).not.toContain(SECRET);
+  });
+
+  it("a changed secret value is an update that re-uploads the worker with the same code", async () => {
+    const olds: CreatorApiOutputs = { ...deployed, ...withSecret };
+    const next = { ...withSecret, secrets: { UPSTREAM_KEY: "rotated" } };
+    expect(await provider().diff!("world-cities", olds, withSecret)).toMatchObject({ changes: false });
+    expect(await provider().diff!("world-cities", olds, next)).toMatchObject({ changes: true, replaces: [] });
+    const requests = install();
+    await provider().update!("world-cities", olds, next);
+    expect(summary(requests)).toContain(`PUT ${SCRIPT_PATH}`);
+    const metadata = JSON.parse(String(requests.find((r) => r.path === SCRIPT_PATH)!.form!.get("metadata")));
+    expect(metadata.bindings).toContainEqual({ type: "secret_text", name: "UPSTREAM_KEY", text: "rotated" });
+  });
+});
+
+describe("CreatorApi provider: a Python function", () => {
+  it("uploads a Python Worker: .py modules typed text/x-python, main module claw_worker.py, python_workers", async () => {
+    const { loadApiFolder } = await import("../../core/manifest/load.ts");
+    const { buildApi } = await import("../../core/build/build-api.ts");
+    const { REPO_ROOT } = await import("../testing/program-fixture.ts");
+    const loaded = loadApiFolder(REPO_ROOT, `${REPO_ROOT}/stacks/dev/apis/text-stats`);
+    if (Array.isArray(loaded)) throw loaded[0];
+    const python = await buildApi(loaded);
+    const requests = install();
+    const tools = { ...toolchain, buildApiFolder: async () => python };
+    await provider(tools).create!({
+      ...inputs,
+      slug: "text-stats",
+      apiDir: "stacks/dev/apis/text-stats",
+      kind: "function",
+      contentHash: python.contentHash,
+    });
+    const upload = requests.find((request) => request.path.endsWith("/scripts/text-stats"))!;
+    const metadata = JSON.parse(String(upload.form!.get("metadata")));
+    expect(metadata).toMatchObject({
+      main_module: "claw_worker.py",
+      compatibility_flags: ["python_workers"],
+    });
+    const names = python.modules.map((module) => module.name);
+    expect(names).toEqual(["claw_worker.py", "claw_entry.py", "handler.py"]);
+    for (const name of names) expect((upload.form!.get(name) as Blob).type).toBe("text/x-python");
+    expect(await (upload.form!.get("claw_worker.py") as Blob).text()).toContain('CREATOR_MODULE = "handler"');
+  });
+});

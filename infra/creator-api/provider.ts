@@ -65,6 +65,12 @@ const UPDATE_ON = [
   "creatorShareBps",
 ] as const;
 
+/** True when two sets of secret values are equal (names and values; order does not matter). */
+function sameSecrets(a: Record<string, string> = {}, b: Record<string, string> = {}): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+}
+
 /** Builds the provider; one instance serves every CreatorApi of a stack. */
 export function creatorApiProvider(options: CreatorApiProviderOptions): pulumi.dynamic.ResourceProvider {
   const session: { token?: string } = {};
@@ -100,6 +106,7 @@ export function creatorApiProvider(options: CreatorApiProviderOptions): pulumi.d
     const dataKey = built.data?.key ?? null;
     const unchangedCode =
       previous?.deployedHash === inputs.contentHash &&
+      sameSecrets(previous.secrets, inputs.secrets) &&
       previous.bucketName === inputs.bucketName &&
       previous.stage === "complete";
     let stage: DeployStage = "none";
@@ -115,7 +122,10 @@ export function creatorApiProvider(options: CreatorApiProviderOptions): pulumi.d
           );
           stage = "data uploaded";
         }
-        const form = scriptUploadForm(creatorScriptMetadata(built, inputs.bucketName), built.modules);
+        const form = scriptUploadForm(
+          creatorScriptMetadata(built, inputs.bucketName, inputs.secrets),
+          built.modules,
+        );
         await uploadNamespaceScript(
           ctx,
           { accountId: inputs.accountId, namespace: inputs.namespace, scriptName: built.workerName },
@@ -213,6 +223,15 @@ export function creatorApiProvider(options: CreatorApiProviderOptions): pulumi.d
           reason: `slug "${news.slug}" differs from its folder ${news.apiDir}`,
         });
       }
+      // A declared secret without a value is refused here, naming it (never its value).
+      for (const name of news.secretNames ?? []) {
+        if (news.secrets?.[name] === undefined) {
+          failures.push({
+            property: "secrets",
+            reason: `secret ${name} has no value. Fix: pulumi config set --secret --path '402claw:apiSecrets.${news.slug}.${name}' <value>`,
+          });
+        }
+      }
       const problems = await (await toolchain()).validateApiFolder(options.repoRoot, news.apiDir);
       for (const problem of problems) failures.push({ property: problem.field, reason: problem.message });
       return failures.length ? { failures } : { inputs: news };
@@ -220,7 +239,8 @@ export function creatorApiProvider(options: CreatorApiProviderOptions): pulumi.d
 
     async diff(_id: string, olds: CreatorApiOutputs, news: CreatorApiInputs) {
       const replaces = REPLACE_ON.filter((key) => olds[key] !== news[key]);
-      const changed = UPDATE_ON.some((key) => olds[key] !== news[key]);
+      const changed =
+        UPDATE_ON.some((key) => olds[key] !== news[key]) || !sameSecrets(olds.secrets, news.secrets);
       const codeChanged = olds.deployedHash !== news.contentHash || olds.stage !== "complete";
       // Delete first: the old resource's delete retires the catalog row by slug, which after a
       // create-first replacement (same slug, new account or namespace) would retire the new one.

@@ -16,13 +16,21 @@ export function hashTag(contentHash: string): string {
   return HASH_TAG_PREFIX + contentHash.slice(0, HASH_TAG_LENGTH);
 }
 
-/** Upload metadata of a creator worker: module entry, compatibility, bindings, tags. */
-export function creatorScriptMetadata(built: BuiltApi, bucketName: string): ScriptMetadata {
+/**
+ * Upload metadata of a creator worker: module entry, compatibility, bindings (vars as plain_text,
+ * the API's secrets as secret_text), tags. The secrets go only into this upload.
+ */
+export function creatorScriptMetadata(
+  built: BuiltApi,
+  bucketName: string,
+  secrets: Record<string, string> = {},
+): ScriptMetadata {
   const bindings: ScriptBinding[] = Object.entries(built.vars).map(([name, text]) => ({
     type: "plain_text",
     name,
     text,
   }));
+  for (const [name, text] of Object.entries(secrets)) bindings.push({ type: "secret_text", name, text });
   if (built.data) bindings.push({ type: "r2_bucket", name: BINDINGS.data, bucket_name: bucketName });
   return {
     main_module: built.mainModule,

@@ -23,6 +23,10 @@ export interface CreatorApiInputs {
   creatorShareBps: number;
   /** Content hash of the build the program planned; the deploy refuses a different build. */
   contentHash: string;
+  /** The secret names the manifest declares. */
+  secretNames?: string[];
+  /** Their values, from `402claw:apiSecrets.<slug>` (secret in the state); bound as secret_text. */
+  secrets?: Record<string, string>;
 }
 
 /**

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { API_SECRETS_KEY, readApiSecrets } from "../api-secrets.ts";
 import { CONFIG_NAMESPACE, loadPlatformConfig } from "../config.ts";
 import { platformSecrets } from "../platform-secrets.ts";
 import { definePlatform, type ProgramOptions } from "../program.ts";
@@ -56,6 +57,7 @@ export async function runProgramUnderMocks(options: MockRunOptions) {
     config,
     // The same secrets and checks as infra/index.ts, from these values only (no environment).
     ...platformSecrets((key) => settings.get(key), config, {}),
+    apiSecrets: readApiSecrets(options.values[`${CONFIG_NAMESPACE}:${API_SECRETS_KEY}`]),
   });
   const resolved = await new Promise<Record<string, unknown>>((resolve) =>
     pulumi.output(outputs).apply((value) => resolve(value as Record<string, unknown>)),

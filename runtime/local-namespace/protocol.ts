@@ -34,7 +34,20 @@ export interface LocalScript {
   compatibilityDate: string;
   compatibilityFlags: string[];
   vars: Record<string, string>;
+  /**
+   * The API's secrets (from its `.dev.vars`), bound beside `vars` as production binds
+   * `secret_text`. The stand-in keeps them in memory only, never in its stored copy.
+   */
+  secrets?: Record<string, string>;
+  /**
+   * Set for a Python function: the creator's module name. Its modules are the Python Worker's
+   * (production); locally the stand-in runs them on Pyodide (runtime/templates/python/local-host.ts).
+   */
+  python?: { module: string };
   /** Data APIs read their dataset through an R2 binding named DATA. */
   dataBinding: boolean;
   contentHash: string;
 }
+
+/** Path (after /scripts/<name>) that warms a Python worker: starts CPython and imports the module. */
+export const WARM_SUFFIX = "/warm";

@@ -24,9 +24,11 @@ import {
   type LocalScript,
   OPTIONS_HEADER,
   SCRIPT_HEADER,
+  WARM_SUFFIX,
 } from "./protocol.ts";
+import { type PythonAssets, pythonWorkerCode } from "./python-worker.ts";
 
-interface NamespaceEnv {
+interface NamespaceEnv extends Partial<PythonAssets> {
   LOADER: WorkerLoader;
   SCRIPTS: KVNamespace;
   DATA: R2Bucket;
@@ -37,7 +39,13 @@ interface OutboundProps {
   params: Record<string, string>;
 }
 
-const scripts = new Map<string, LocalScript>();
+/** A script as this process holds it, with the Worker Loader id of its isolate. */
+interface HeldScript extends LocalScript {
+  /** Name, content hash and a digest of the secrets: a changed secret needs a fresh isolate. */
+  loaderKey: string;
+}
+
+const scripts = new Map<string, HeldScript>();
 
 /** The R2 face a data worker uses (`get(key)` → body with .json()/.text()/.arrayBuffer()). */
 export class DataBucket extends WorkerEntrypoint<NamespaceEnv> {
@@ -60,7 +68,7 @@ export default {
     if (scriptName !== null) return dispatch(env, ctx, scriptName, request);
     const url = new URL(request.url);
     if (url.pathname === HEARTBEAT_PATH) return new Response("ok");
-    return manageScripts(env, url, request);
+    return manageScripts(env, ctx, url, request);
   },
 };
 
@@ -78,18 +86,7 @@ async function dispatch(
   const request = new Request(incoming, { headers });
   const script = await findScript(env, scriptName);
   if (!script) return fault("not_found", `Worker not found: ${scriptName}`);
-  const exports = (ctx as unknown as { exports: Record<string, (options: { props: object }) => Fetcher> })
-    .exports;
-  const worker = env.LOADER.get(`${scriptName}@${script.contentHash}`, () => ({
-    compatibilityDate: script.compatibilityDate,
-    compatibilityFlags: script.compatibilityFlags,
-    mainModule: script.mainModule,
-    modules: Object.fromEntries(script.modules.map((module) => [module.name, module.content])),
-    env: { ...script.vars, ...(script.dataBinding ? { DATA: exports.DataBucket!({ props: {} }) } : {}) },
-    globalOutbound: exports.Outbound!({ props: { params: options.outbound ?? {} } }),
-    // Passed as production does; this workerd does not enforce it (the supervisor does instead).
-    ...(options.limits ? { limits: options.limits } : {}),
-  }));
+  const worker = loadWorker(env, ctx, script, options);
   try {
     const response = await worker.getEntrypoint().fetch(request);
     // The body is read here, not streamed on: workerd ends an HTTP body cleanly even when the
@@ -107,18 +104,55 @@ async function dispatch(
   }
 }
 
+/** A digest of a script's secret values (never leaves this process): names the isolate. */
+async function secretsDigest(script: LocalScript): Promise<string> {
+  if (!script.secrets || Object.keys(script.secrets).length === 0) return "-";
+  const bytes = new TextEncoder().encode(JSON.stringify(Object.entries(script.secrets).sort()));
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return Array.from(digest.slice(0, 12), (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/** The creator worker from the Worker Loader (one isolate per name, content and secrets). */
+function loadWorker(env: NamespaceEnv, ctx: ExecutionContext, script: HeldScript, options: DispatchOptions) {
+  const exports = (ctx as unknown as { exports: Record<string, (options: { props: object }) => Fetcher> })
+    .exports;
+  return env.LOADER.get(script.loaderKey, () => ({
+    compatibilityDate: script.compatibilityDate,
+    compatibilityFlags: script.compatibilityFlags,
+    mainModule: script.mainModule,
+    modules: Object.fromEntries(script.modules.map((module) => [module.name, module.content])),
+    ...(script.python ? pythonWorkerCode(script, env) : {}),
+    env: {
+      ...script.vars,
+      ...script.secrets,
+      ...(script.dataBinding ? { DATA: exports.DataBucket!({ props: {} }) } : {}),
+    },
+    globalOutbound: exports.Outbound!({ props: { params: options.outbound ?? {} } }),
+    // Passed as production does; this workerd does not enforce it (the supervisor does instead).
+    ...(options.limits ? { limits: options.limits } : {}),
+  }));
+}
+
 function fault(kind: CreatorFault, message: string): Response {
   return errorResponse(502, `creator_${kind}`, message, {}, { [FAULT_HEADER]: kind });
 }
 
-async function manageScripts(env: NamespaceEnv, url: URL, request: Request): Promise<Response> {
-  const match = /^\/scripts\/([a-z0-9-]+)$/.exec(url.pathname);
+async function manageScripts(
+  env: NamespaceEnv,
+  ctx: ExecutionContext,
+  url: URL,
+  request: Request,
+): Promise<Response> {
+  const match = /^\/scripts\/([a-z0-9-]+)(\/warm)?$/.exec(url.pathname);
   if (!match) return new Response("not found", { status: 404 });
   const name = match[1]!;
+  if (match[2] === WARM_SUFFIX) return warm(env, ctx, name, request);
   if (request.method === "PUT") {
     const script = (await request.json()) as LocalScript;
-    await env.SCRIPTS.put(name, JSON.stringify(script));
-    scripts.set(name, script);
+    // Stored without its secrets (they live in this process's memory only); the supervisor
+    // uploads the script again after restarting the process.
+    await env.SCRIPTS.put(name, JSON.stringify({ ...script, secrets: undefined }));
+    scripts.set(name, await held(name, script));
     return Response.json({ ok: true, name, contentHash: script.contentHash });
   }
   if (request.method === "DELETE") {
@@ -129,10 +163,39 @@ async function manageScripts(env: NamespaceEnv, url: URL, request: Request): Pro
   return new Response("method not allowed", { status: 405 });
 }
 
-async function findScript(env: NamespaceEnv, name: string): Promise<LocalScript | undefined> {
+/**
+ * Warms a Python worker as it is published: starts CPython in the isolate calls will use (the
+ * same loader id) and imports the creator's module, so no caller waits for the start. 422 with
+ * the reason when the module cannot serve. Other workers have nothing to warm.
+ */
+async function warm(
+  env: NamespaceEnv,
+  ctx: ExecutionContext,
+  name: string,
+  request: Request,
+): Promise<Response> {
+  const script = await findScript(env, name);
+  if (!script) return new Response("not found", { status: 404 });
+  if (!script.python) return Response.json({ warmed: false });
+  const options = (await request.json().catch(() => ({}))) as DispatchOptions;
+  try {
+    const answer = await loadWorker(env, ctx, script, options).getEntrypoint("Warm").fetch("http://warm/");
+    return new Response(answer.body, answer);
+  } catch (error) {
+    return Response.json({ error: error instanceof Error ? error.message : String(error) }, { status: 422 });
+  }
+}
+
+async function findScript(env: NamespaceEnv, name: string): Promise<HeldScript | undefined> {
   const cached = scripts.get(name);
   if (cached) return cached;
   const stored = await env.SCRIPTS.get<LocalScript>(name, "json");
-  if (stored) scripts.set(name, stored);
-  return stored ?? undefined;
+  if (!stored) return undefined;
+  const script = await held(name, stored);
+  scripts.set(name, script);
+  return script;
+}
+
+async function held(name: string, script: LocalScript): Promise<HeldScript> {
+  return { ...script, loaderKey: `${name}@${script.contentHash}@${await secretsDigest(script)}` };
 }

@@ -8,12 +8,17 @@ export interface FunctionInput {
   /** Parsed JSON body, text for other content types, undefined without a body. */
   body: unknown;
   slug: string;
+  /** The worker's bindings: the API's secrets (`env.NAME`) and platform vars such as API_SLUG. */
+  env: Record<string, unknown>;
 }
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\b/i;
 
 /** Parses the request into the handler's input; a malformed JSON body is the caller's 400. */
-export async function readInput(request: Request, slug: string): Promise<FunctionInput | Response> {
+export async function readInput(
+  request: Request,
+  env: Record<string, unknown>,
+): Promise<FunctionInput | Response> {
   const url = new URL(request.url);
   let body: unknown;
   if (request.body) {
@@ -37,6 +42,7 @@ export async function readInput(request: Request, slug: string): Promise<Functio
     path: url.pathname,
     query: Object.fromEntries(url.searchParams),
     body,
-    slug,
+    slug: String(env.API_SLUG ?? ""),
+    env,
   };
 }

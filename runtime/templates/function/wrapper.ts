@@ -1,32 +1,24 @@
 /**
- * Wraps a creator's function module as a module worker. The creator exports a handler (default
- * export, or `handler`) that receives the request and its parsed input, and returns a Response
- * or any JSON-serialisable value.
+ * Wraps a creator's function module as a module worker. The creator's module is a handler, a
+ * standard Workers module or a Hono app (see entry.ts); the form is picked once per isolate. A
+ * module in none of the forms fails to load, with a message naming the fix: `402claw validate`
+ * loads every built function in workerd and reports it before anything is deployed.
  */
 import * as creator from "402claw:creator";
-import { type FunctionInput, readInput } from "./input.ts";
+import { NO_FORM_MESSAGE, pickEntry } from "./entry.ts";
+import { readInput } from "./input.ts";
 
-type Handler = (input: FunctionInput) => unknown;
-
-const handler = pickHandler(creator as Record<string, unknown>);
+const entry = pickEntry(creator as Record<string, unknown>);
+if (!entry) throw new Error(NO_FORM_MESSAGE);
 
 export default {
-  async fetch(request: Request, env: Record<string, unknown>): Promise<Response> {
-    const input = await readInput(request, String(env.API_SLUG ?? ""));
+  async fetch(request: Request, env: Record<string, unknown>, ctx: ExecutionContext): Promise<Response> {
+    if (entry!.form === "module") return (await entry!.fetch(request, env, ctx)) as Response;
+    const input = await readInput(request, env);
     if (input instanceof Response) return input;
-    const result = await handler(input);
+    const result = await entry!.handler(input);
     if (result instanceof Response) return result;
     if (result === undefined) return new Response(null, { status: 204 });
     return Response.json(result);
   },
 };
-
-function pickHandler(module: Record<string, unknown>): Handler {
-  const candidate = module.default ?? module.handler;
-  if (typeof candidate !== "function") {
-    throw new Error(
-      "the function module must export a handler: `export default async function (input) { ... }`",
-    );
-  }
-  return candidate as Handler;
-}

@@ -1,0 +1,106 @@
+import { lstatSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { BuildError } from "../errors.ts";
+import { readCreatorFile } from "../manifest/contained-path.ts";
+import type { LoadedApi } from "../manifest/load.ts";
+import { runtimePath } from "./bundle.ts";
+import type { BuiltModule } from "./types.ts";
+
+/** The main module of a deployed Python function, and the shared entry it imports. */
+export const PYTHON_MAIN_MODULE = "claw_worker.py";
+export const PYTHON_ENTRY_MODULE = "claw_entry.py";
+/** Production runs Python Workers with this flag (locally: Pyodide from npm, see local-host.ts). */
+export const PYTHON_COMPATIBILITY_FLAGS = ["python_workers"];
+const MAX_PY_FILE_BYTES = 1024 * 1024;
+const MAX_PY_FILES = 200;
+const MODULE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * The modules of a Python function: the platform's main module (naming the creator's module),
+ * claw_entry.py, and every `.py` file of the API folder (regular files, no links, bounded). A
+ * `requirements.txt` is refused: vendoring packages is not supported yet (stdlib only).
+ */
+export function pythonModules(api: LoadedApi, label: string): { modules: BuiltModule[]; module: string } {
+  const module = pythonModuleName(api.manifest.source);
+  if (!module.split(".").every((part) => MODULE_NAME.test(part))) {
+    throw new BuildError(
+      label,
+      `"${api.manifest.source}" is not an importable Python module name`,
+      "name it like handler.py (letters, digits, _)",
+    );
+  }
+  if (exists(join(api.dir, "requirements.txt"))) {
+    throw new BuildError(
+      label.replace(/[^/]*$/, "requirements.txt"),
+      "third-party Python packages are not supported yet (only the standard library)",
+      "remove requirements.txt and use the standard library (urllib, json, …) or a TypeScript function",
+    );
+  }
+  const files = pythonFiles(api.dir, api.dir);
+  if (files.length > MAX_PY_FILES) {
+    throw new BuildError(
+      label,
+      `the API folder has ${files.length} .py files, over ${MAX_PY_FILES}`,
+      "keep the function small",
+    );
+  }
+  const modules: BuiltModule[] = [
+    {
+      name: PYTHON_MAIN_MODULE,
+      content: readFileSync(runtimePath("templates/python/claw_worker.py"), "utf8").replace(
+        "__CREATOR_MODULE__",
+        module,
+      ),
+    },
+    {
+      name: PYTHON_ENTRY_MODULE,
+      content: readFileSync(runtimePath("templates/python/claw_entry.py"), "utf8"),
+    },
+  ];
+  for (const file of files) {
+    if (file === PYTHON_MAIN_MODULE || file === PYTHON_ENTRY_MODULE) {
+      throw new BuildError(
+        label.replace(/[^/]*$/, file),
+        "uses a name the platform's own module has",
+        "rename the file",
+      );
+    }
+    const read = readCreatorFile(api.dir, file, MAX_PY_FILE_BYTES);
+    if ("problem" in read)
+      throw new BuildError(
+        label.replace(/[^/]*$/, file),
+        read.problem,
+        "keep only regular .py files in the API folder",
+      );
+    modules.push({ name: file, content: new TextDecoder().decode(read.bytes) });
+  }
+  return { modules, module };
+}
+
+/** The import name of a Python source path: `handler.py` → `handler`, `pkg/main.py` → `pkg.main`. */
+export function pythonModuleName(source: string): string {
+  return source.replace(/\.py$/i, "").split("/").join(".");
+}
+
+/** `.py` files under `dir`, relative, sorted; symbolic links are skipped (never followed). */
+function pythonFiles(root: string, dir: string): string[] {
+  const found: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    if (name.startsWith(".") || name === "__pycache__") continue;
+    const path = join(dir, name);
+    const stats = lstatSync(path);
+    if (stats.isSymbolicLink()) continue;
+    if (stats.isDirectory()) found.push(...pythonFiles(root, path));
+    else if (stats.isFile() && name.endsWith(".py")) found.push(relative(root, path).split("\\").join("/"));
+  }
+  return found;
+}
+
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
