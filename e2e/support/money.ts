@@ -1,6 +1,7 @@
 import { type Address, createPublicClient, http } from "viem";
 import { usdc3009Abi } from "../../chain/usdc3009-abi.ts";
 import type { LocalStack } from "../../local/stack.ts";
+import { waitFor } from "./wait.ts";
 
 /** Reads what moved, on the real chain and in the ledger's D1 export, for money assertions. */
 export function moneyProbe(stack: LocalStack) {
@@ -32,19 +33,4 @@ export function moneyProbe(stack: LocalStack) {
       }, `a new payment for ${apiSlug} in D1`);
     },
   };
-}
-
-/** Polls until `read` gives a value (state exported off the request path has no event to await). */
-export async function waitFor<T>(
-  read: () => Promise<T | null>,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
