@@ -128,7 +128,8 @@ describe("catalog search", () => {
       ((await getJson(`/?format=json&${query}`)).apis as Array<{ slug: string }>).map((api) => api.slug);
     expect(await found("q=cities")).toEqual(["world-cities"]);
     expect(await found("tag=reference")).toEqual(["chemical-elements", "world-cities"]);
-    expect(await found("kind=function&maxPrice=$0.001")).toEqual(["crasher"]);
+    // Functions at most $0.001: the crasher fixture and the Python example (fx-convert costs $0.002).
+    expect(await found("kind=function&maxPrice=$0.001")).toEqual(["crasher", "text-stats"]);
     const bad = await fetch(`${stack.url}/?format=json&kind=python`);
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: { code: "invalid_search", parameter: "kind" } });
