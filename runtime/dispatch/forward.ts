@@ -6,8 +6,7 @@ import type { ApiRecord } from "./api-record.ts";
 import { isCpuLimitExceeded } from "./creator-fault.ts";
 import type { DispatchEnv } from "./env.ts";
 import { namespaceFor } from "./namespace.ts";
-
-export const DEFAULT_CREATOR_TIMEOUT_MS = 30_000;
+import { DEFAULT_CREATOR_TIMEOUT_MS } from "./settings.ts";
 
 /** Request headers a creator never sees: payment material and platform-internal headers. */
 const STRIPPED_HEADERS = ["payment-signature", "x-payment", "payment-response", "cookie", "host"];

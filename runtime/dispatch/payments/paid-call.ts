@@ -134,8 +134,10 @@ export class PaidCall {
   async serve(): Promise<Response> {
     const answered = await this.run();
     const charge = this.channel ? reportedCharge(answered, this.api.priceAtomic) : undefined;
-    let response = await buffered(answered, this.api.slug);
-    if (charge !== undefined && response.status < 400) response = withSettlementOverride(response, charge);
+    // forwardToCreator has read the whole body within the creator's limits (a body that fails
+    // midway is already its uncharged 502), so x402 can buffer it again safely.
+    const response =
+      charge !== undefined && answered.status < 400 ? withSettlementOverride(answered, charge) : answered;
     const answer = { responseStatus: response.status, latencyMs: Date.now() - this.startedAt };
     if (this.api.settleMode === "before") await this.record({ state: "settled", ...answer });
     else this.served = answer;
@@ -256,21 +258,6 @@ export class PaidCall {
         api: this.api.slug,
       },
     );
-  }
-}
-
-/**
- * The creator's whole answer, read now: a body that fails after its headers is the creator's
- * failure (502, not charged), not something for x402 to trip over while settling.
- */
-async function buffered(response: Response, slug: string): Promise<Response> {
-  try {
-    const body = response.body ? await response.arrayBuffer() : null;
-    return new Response(body, response);
-  } catch {
-    return errorResponse(502, "creator_error", `API '${slug}' failed while sending its response`, {
-      api: slug,
-    });
   }
 }
 
