@@ -117,6 +117,8 @@ export function batchPayer(options: {
   salt?: Hex;
   /** Only exact (a client that does not know batch-settlement). */
   exactOnly?: boolean;
+  /** The fetch the client sends its requests with (benchmarks time each leg with it). */
+  baseFetch?: typeof fetch;
 }): BatchPayer {
   const { chain } = options;
   const account = privateKeyToAccount(options.privateKey);
@@ -135,5 +137,10 @@ export function batchPayer(options: {
   client
     .register(chain.network, new ExactClientScheme(account))
     .setSpendControls({ allowedAssets: [{ network: chain.network, asset: chain.asset }] });
-  return { fetch: wrapFetchWithPayment(fetch, client), scheme, storage, address: account.address };
+  return {
+    fetch: wrapFetchWithPayment(options.baseFetch ?? fetch, client),
+    scheme,
+    storage,
+    address: account.address,
+  };
 }

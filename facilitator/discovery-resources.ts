@@ -9,6 +9,8 @@ import { HttpError } from "../runtime/shared/http-error.ts";
 
 /** Resources remembered at most (the oldest is forgotten first): the listing's memory stays bounded. */
 export const MAX_DISCOVERED_RESOURCES = 10_000;
+/** Discovery blocks whose verdict is remembered; the memory is dropped whole when it fills. */
+const MAX_REMEMBERED_VERDICTS = 1_000;
 const MAX_PAGE = 1000;
 
 /**
@@ -17,10 +19,23 @@ const MAX_PAGE = 1000;
  */
 export class DiscoveryCatalog {
   private readonly resources = new Map<string, DiscoveryResource>();
+  /**
+   * x402's validator compiles the block's JSON Schema with ajv on every call (~13 ms of CPU, on the
+   * verify path of every paid call). A resource sends the same block call after call, so each
+   * distinct block is validated once and its verdict remembered.
+   */
+  private readonly verdicts = new Map<string, boolean>();
 
   /** Records the resource of a payment found valid; a payment without a valid discovery block is skipped. */
   record(payload: PaymentPayload, requirements: PaymentRequirements): void {
-    const found = extractDiscoveryInfo(payload, requirements);
+    const block = JSON.stringify(payload.extensions?.bazaar ?? null);
+    const known = this.verdicts.get(block);
+    if (known === false) return;
+    const found = extractDiscoveryInfo(payload, requirements, known === undefined);
+    if (known === undefined) {
+      if (this.verdicts.size >= MAX_REMEMBERED_VERDICTS) this.verdicts.clear();
+      this.verdicts.set(block, found !== null);
+    }
     if (!found) return;
     const type = found.discoveryInfo.input.type;
     const method = "method" in found ? found.method : undefined;

@@ -70,6 +70,8 @@ export class CreatorProcess {
   /** The workerd process's pid, to read its CPU time (Linux); undefined elsewhere. */
   private pid: number | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the timer fires (performance.now() ms); infinite while none is set. */
+  private nextBeatAt = Number.POSITIVE_INFINITY;
   private closed = false;
   private readonly mf: Miniflare;
   private agent = newAgent();
@@ -187,10 +189,19 @@ export class CreatorProcess {
   /** Watch closely from now on (a call started). */
   private wake(): void {
     if (this.closed || this.restarting) return;
+    // Already watching closely (a ping is out or a beat is due within BUSY_BEAT_MS): a ping per
+    // call would double the process's work under load without watching any closer.
+    if (this.watchingClosely) return;
     this.schedule(0);
   }
 
+  /** The next heartbeat is at most a busy beat away. */
+  private get watchingClosely(): boolean {
+    return this.nextBeatAt - performance.now() <= BUSY_BEAT_MS;
+  }
+
   private schedule(delayMs: number): void {
+    this.nextBeatAt = performance.now() + delayMs;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.beat(), delayMs);
     this.timer.unref();
