@@ -16,9 +16,11 @@ import { batchPayer, startPaidServer } from "../chain/batch-settlement-harness.t
 import { makeTempProject } from "../e2e/support/temp-project.ts";
 import { startLocalStack } from "../local/stack.ts";
 import type { LoadResult } from "./load.ts";
+import { emptyLegs, type Legs, legTimedFetch } from "./pay-legs.ts";
 import { runPaidLoad } from "./pay-load.ts";
 import { fundPayers } from "./pay-payers.ts";
 import { percentile } from "./stats.ts";
+import { voucherCheckMs } from "./voucher-check.ts";
 
 const count = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const CALLS = count("PAYB_CALLS", 400);
@@ -30,6 +32,8 @@ interface Row {
   what: string;
   payers: number;
   result: LoadResult;
+  /** The paid request alone (the official client's 402 probe before it is not in it). */
+  legs?: Legs;
 }
 
 async function main(): Promise<number> {
@@ -46,6 +50,7 @@ async function main(): Promise<number> {
     dispatchVars: { BATCH_SETTLE_INTERVAL_SECONDS: "450" },
   });
   const rows: Row[] = [];
+  const onChain: Array<{ payers: number; vouchers: number; txs: number; gas: bigint }> = [];
   try {
     const chain = stack.chain;
     const url = `${stack.url}${PATH}`;
@@ -73,7 +78,7 @@ async function main(): Promise<number> {
     const txsSince = async (from: bigint) => {
       let txs = 0;
       let gas = 0n;
-      const to = await client.getBlockNumber();
+      const to = await client.getBlockNumber({ cacheTime: 0 });
       for (let block = from + 1n; block <= to; block++) {
         const { transactions } = await client.getBlock({ blockNumber: block, includeTransactions: true });
         for (const tx of transactions) {
@@ -84,41 +89,45 @@ async function main(): Promise<number> {
       return { txs, gas };
     };
 
-    let vouchers = 0;
-    let onChain = { txs: 0, gas: 0n };
+    // Claims and settlement of everything charged so far (run as `402claw settle` does).
+    const settleNow = async () => {
+      const admin = await fetch(`${stack.url}/admin/settle`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${(stack.devFile.admin as { token: string }).token}` },
+      });
+      const run = (await admin.json()) as {
+        claims: unknown[];
+        settles: unknown[];
+        outstanding: { vouchers: number };
+      };
+      log(
+        `settle: ${run.claims.length} claim(s), ${run.settles.length} settle(s), ${run.outstanding.vouchers} left`,
+      );
+    };
+
     for (const payers of [1, 8]) {
       // One deposit per payer, large enough for every call of the run (the deposit is not timed).
-      const clients = keys
-        .slice(0, payers)
-        .map((privateKey) => batchPayer({ chain, privateKey, depositUnits: BigInt(CALLS) * 2_000n }).fetch);
+      const legs = emptyLegs();
+      const clients = keys.slice(0, payers).map(
+        (privateKey) =>
+          batchPayer({
+            chain,
+            privateKey,
+            depositUnits: BigInt(CALLS) * 2_000n,
+            baseFetch: legTimedFetch(legs),
+          }).fetch,
+      );
       for (const pay of clients) await (await pay(url)).arrayBuffer();
-      const before = await client.getBlockNumber();
+      await settleNow(); // the deposits' first vouchers: not this phase's
+      legs.paid.length = 0;
+      const before = await client.getBlockNumber({ cacheTime: 0 });
       log(`batch-settlement: ${CALLS} voucher calls, ${payers} payer(s)`);
-      rows.push({
-        what: "gateway, batch-settlement vouchers",
-        payers,
-        result: await runPaidLoad({ url, payers: clients, calls: CALLS, expectedBody }),
-      });
-      const spent = await txsSince(before);
-      vouchers += CALLS;
-      onChain = { txs: onChain.txs + spent.txs, gas: onChain.gas + spent.gas };
+      const result = await runPaidLoad({ url, payers: clients, calls: CALLS, expectedBody });
+      await settleNow();
+      // Transactions of the calls themselves (none expected) plus their claims and settlement.
+      onChain.push({ payers, vouchers: CALLS, ...(await txsSince(before)) });
+      rows.push({ what: "gateway, batch-settlement vouchers", payers, result, legs });
     }
-    // Claims and settlement of everything charged above (run as `402claw settle` does).
-    const before = await client.getBlockNumber();
-    const admin = await fetch(`${stack.url}/admin/settle`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${(stack.devFile.admin as { token: string }).token}` },
-    });
-    const run = (await admin.json()) as {
-      claims: unknown[];
-      settles: unknown[];
-      outstanding: { vouchers: number };
-    };
-    const settled = await txsSince(before);
-    onChain = { txs: onChain.txs + settled.txs, gas: onChain.gas + settled.gas };
-    log(
-      `settle: ${run.claims.length} claim(s), ${run.settles.length} settle(s), ${run.outstanding.vouchers} left`,
-    );
 
     const reference = await startPaidServer({
       chain,
@@ -160,26 +169,38 @@ async function main(): Promise<number> {
       [...unpaid].sort((a, b) => a - b),
       50,
     );
+    const checkMs = await voucherCheckMs();
     process.stdout.write(
       `blocks: ${blockTime ? `every ${blockTime} s` : "instant"}; unpaid 402 p50 ${unpaidP50.toFixed(1)} ms\n`,
     );
     process.stdout.write(
-      "side                                  payers  calls   p50 ms   p99 ms   calls/s  errors\n",
+      `one voucher signature check inside workerd (viem verifyTypedData, as the SDK's server scheme does): ${checkMs.toFixed(2)} ms\n`,
     );
-    for (const { what, payers, result } of rows) {
+    process.stdout.write(
+      "side                                  payers  calls   p50 ms   p99 ms   calls/s  errors  paid request alone: p50 ms (× unpaid 402)\n",
+    );
+    for (const { what, payers, result, legs } of rows) {
       const sorted = [...result.latencies].sort((a, b) => a - b);
       process.stdout.write(
-        `${what.padEnd(37)} ${String(payers).padStart(6)} ${String(sorted.length).padStart(6)} ${percentile(sorted, 50).toFixed(1).padStart(8)} ${percentile(sorted, 99).toFixed(1).padStart(8)} ${((sorted.length * 1000) / result.elapsedMs).toFixed(1).padStart(9)} ${String(result.errors).padStart(7)}${result.firstError ? `  (${result.firstError})` : ""}\n`,
+        `${what.padEnd(37)} ${String(payers).padStart(6)} ${String(sorted.length).padStart(6)} ${percentile(sorted, 50).toFixed(1).padStart(8)} ${percentile(sorted, 99).toFixed(1).padStart(8)} ${((sorted.length * 1000) / result.elapsedMs).toFixed(1).padStart(9)} ${String(result.errors).padStart(7)}${paidLeg(legs, unpaidP50)}${result.firstError ? `  (${result.firstError})` : ""}\n`,
       );
     }
-    process.stdout.write(
-      `batch-settlement on chain: ${onChain.txs} transactions, ${onChain.gas} gas for ${vouchers} vouchers (claims and settle included) = ${((onChain.txs * 1000) / vouchers).toFixed(1)} tx and ${((Number(onChain.gas) * 1000) / vouchers).toFixed(0)} gas per 1,000 calls (deposits excluded)\n`,
-    );
+    for (const phase of onChain)
+      process.stdout.write(
+        `batch-settlement on chain, ${phase.payers} payer(s): ${phase.txs} transactions, ${phase.gas} gas for ${phase.vouchers} vouchers (claims and settle included) = ${((phase.txs * 1000) / phase.vouchers).toFixed(1)} tx and ${((Number(phase.gas) * 1000) / phase.vouchers).toFixed(0)} gas per 1,000 calls (deposits excluded)\n`,
+      );
     return rows.some((row) => row.result.errors > 0) ? 1 : 0;
   } finally {
     await stack.stop();
     project.remove();
   }
+}
+
+function paidLeg(legs: Legs | undefined, unpaidP50: number): string {
+  if (!legs?.paid.length) return "";
+  const sorted = legs.paid.map((leg) => leg.end - leg.start).sort((a, b) => a - b);
+  const p50 = percentile(sorted, 50);
+  return `  ${p50.toFixed(1).padStart(8)} (${(p50 / unpaidP50).toFixed(1)}×)`;
 }
 
 main().then(

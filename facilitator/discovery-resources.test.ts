@@ -24,7 +24,7 @@ function payment(url: string, bazaar: unknown): PaymentPayload {
 }
 
 // As a resource server's Bazaar extension sends it: the declared block with the route's method filled in.
-const declared = declareDiscoveryExtension({ input: { q: "tokyo" } }).bazaar;
+const declared = declareDiscoveryExtension({ input: { q: "tokyo" } }).bazaar!;
 const validBlock = { ...declared, info: { input: { ...declared.info.input, method: "GET" } } };
 const invalidBlock = { info: { input: { type: "http", method: "NOT-A-METHOD" } }, schema: { type: 7 } };
 
