@@ -43,31 +43,10 @@ export async function settleChannels(
 ): Promise<SettlementRun> {
   const run: SettlementRun = { claims: [], settles: [], refunds: [], errors: [] };
   const storage = new LedgerChannelStorage(store);
-  const byReceiver = new Map<string, Channel[]>();
-  for (const channel of store.list()) {
-    if (BigInt(channel.chargedCumulativeAmount) <= BigInt(channel.totalClaimed)) continue;
-    const receiver = channel.channelConfig.receiver.toLowerCase();
-    byReceiver.set(receiver, [...(byReceiver.get(receiver) ?? []), channel]);
-  }
-  for (const [receiver, channels] of byReceiver) {
-    const manager = managerFor(receiver as `0x${string}`, storage, config);
-    for (let start = 0; start < channels.length; start += MAX_CLAIMS_PER_TRANSACTION) {
-      const batch = channels.slice(start, start + MAX_CLAIMS_PER_TRANSACTION);
-      try {
-        const [result] = await manager.claim({
-          maxClaimsPerBatch: MAX_CLAIMS_PER_TRANSACTION,
-          selectClaimChannels: () => batch,
-        });
-        if (!result) continue;
-        // Each channel was claimed up to the total it had when selected (later vouchers stay charged).
-        for (const channel of batch)
-          store.markClaimed(channel.channelId, channel.chargedCumulativeAmount, result.transaction);
-        run.claims.push({ payTo: receiver, vouchers: result.vouchers, transaction: result.transaction });
-      } catch (error) {
-        run.errors.push(`claim for ${receiver}: ${message(error)}`);
-      }
-    }
-  }
+  const outstanding = store.list().filter(owesClaim);
+  await claimInBatches(outstanding, storage, config, run, (channel, transaction) => {
+    store.markClaimed(channel.channelId, channel.chargedCumulativeAmount, transaction);
+  });
   if (options.refundIdleSeconds !== undefined)
     await refundIdle(store, storage, config, options.refundIdleSeconds, run);
   if (options.settle === false) return run;
@@ -81,6 +60,49 @@ export async function settleChannels(
     }
   }
   return run;
+}
+
+/** A channel has charged vouchers not yet claimed on chain. */
+export function owesClaim(channel: Channel): boolean {
+  return BigInt(channel.chargedCumulativeAmount) > BigInt(channel.totalClaimed);
+}
+
+/**
+ * Claims `channels` (each up to the charged total it has now) with the SDK's channel manager:
+ * grouped by receiver, ≤ 100 channel rows per transaction, whoever's channels they are. Each
+ * claimed channel is reported to `claimed` with its transaction; a failed batch is an error in
+ * `run` and stays outstanding for the next run.
+ */
+export async function claimInBatches(
+  channels: readonly Channel[],
+  storage: ChannelStorage,
+  config: SettlerConfig,
+  run: SettlementRun,
+  claimed: (channel: Channel, transaction: string) => unknown,
+): Promise<void> {
+  const byReceiver = new Map<string, Channel[]>();
+  for (const channel of channels) {
+    const receiver = channel.channelConfig.receiver.toLowerCase();
+    byReceiver.set(receiver, [...(byReceiver.get(receiver) ?? []), channel]);
+  }
+  for (const [receiver, owed] of byReceiver) {
+    const manager = managerFor(receiver as `0x${string}`, storage, config);
+    for (let start = 0; start < owed.length; start += MAX_CLAIMS_PER_TRANSACTION) {
+      const batch = owed.slice(start, start + MAX_CLAIMS_PER_TRANSACTION);
+      try {
+        const [result] = await manager.claim({
+          maxClaimsPerBatch: MAX_CLAIMS_PER_TRANSACTION,
+          selectClaimChannels: () => batch,
+        });
+        if (!result) continue;
+        // Each channel was claimed up to the total it had when selected (later vouchers stay charged).
+        for (const channel of batch) await claimed(channel, result.transaction);
+        run.claims.push({ payTo: receiver, vouchers: result.vouchers, transaction: result.transaction });
+      } catch (error) {
+        run.errors.push(`claim for ${receiver}: ${message(error)}`);
+      }
+    }
+  }
 }
 
 /**

@@ -40,6 +40,18 @@ export class ChannelStore {
     return row ? { channel: JSON.parse(String(row.record_json)), version: Number(row.version) } : null;
   }
 
+  /** Channels with charged vouchers not yet claimed on chain, with their versions. */
+  outstanding(): StoredChannel[] {
+    return this.sql
+      .exec("SELECT record_json, version FROM channels ORDER BY channel_id")
+      .toArray()
+      .map((row) => ({
+        channel: JSON.parse(String(row.record_json)) as Channel,
+        version: Number(row.version),
+      }))
+      .filter(({ channel }) => BigInt(channel.chargedCumulativeAmount) > BigInt(channel.totalClaimed));
+  }
+
   /** Every channel of this payer. */
   list(): Channel[] {
     return this.sql

@@ -195,6 +195,18 @@ export class PayerLedger extends DurableObject<LedgerEnv> {
     return written;
   }
 
+  /** Channels owing vouchers not yet claimed, with their versions (a cross-payer claim writes them by compare-and-set). */
+  channelsToClaim(): StoredChannel[] {
+    return this.channels.outstanding();
+  }
+
+  /** Records a claim made outside this ledger (a cross-payer batch): vouchers up to `totalClaimed`, by `transaction`. */
+  async recordClaim(channelId: string, totalClaimed: string, transaction: string): Promise<number> {
+    const claimed = this.channels.markClaimed(channelId, totalClaimed, transaction);
+    await this.exportVouchers();
+    return claimed;
+  }
+
   /** Receivers (API splits) this payer's claimed, unsettled vouchers are waiting on. */
   claimedReceivers(): string[] {
     return this.channels.claimedReceivers().map((receiver) => receiver.payTo);

@@ -2,6 +2,7 @@ import { type SettlementRun, settleReceiver } from "../../ledger/batch-settler.t
 import { HttpError } from "../../shared/http-error.ts";
 import type { DispatchEnv } from "../env.ts";
 import { settlerConfig } from "../payments/settler-config.ts";
+import { claimAcrossPayers, type PayerClaims } from "./claim-across-payers.ts";
 
 /** What settling every channel did, and what is still owed afterwards. */
 export interface SettleAllResult {
@@ -15,8 +16,8 @@ export interface SettleAllResult {
 }
 
 /**
- * Claims every outstanding batch-settlement voucher, ledger by ledger, then settles each API's
- * split once for all payers (`402claw settle`, and the cron as a backstop to the ledgers' alarms).
+ * Claims every outstanding batch-settlement voucher, many payers' channels per transaction, then
+ * settles each API's split once for all payers (`402claw settle`, and the cron as a backstop to the ledgers' alarms).
  */
 export async function settleAllChannels(env: DispatchEnv): Promise<SettleAllResult> {
   const ledgers = env.PAYER_LEDGER;
@@ -39,15 +40,17 @@ export async function settleAllChannels(env: DispatchEnv): Promise<SettleAllResu
       "batch_settlement_off",
       "this gateway offers no batch-settlement (RECEIVER_AUTHORIZER_KEY is not set), so there is nothing to settle",
     );
-  // Claims per payer ledger (each claim covers ≤ 100 of its channels) …
-  const waiting = new Map<string, string[]>();
+  // Claims across payers (each transaction covers ≤ 100 channels of one API's split) …
+  const owing: PayerClaims[] = [];
   for (const { payer } of results) {
     const ledger = ledgers.get(ledgers.idFromName(payer));
-    const run = await ledger.settleNow(false, false);
-    result.claims.push(...run.claims);
-    result.refunds.push(...run.refunds);
-    result.errors.push(...run.errors.map((error) => `${payer}: ${error}`));
-    for (const payTo of await ledger.claimedReceivers())
+    const channels = await ledger.channelsToClaim();
+    if (channels.length) owing.push({ ledger, channels });
+  }
+  await claimAcrossPayers(owing, config, result);
+  const waiting = new Map<string, string[]>();
+  for (const { payer } of results) {
+    for (const payTo of await ledgers.get(ledgers.idFromName(payer)).claimedReceivers())
       waiting.set(payTo.toLowerCase(), [...(waiting.get(payTo.toLowerCase()) ?? []), payer]);
   }
   // … then one settle per API split, which moves every payer's claimed vouchers at once.

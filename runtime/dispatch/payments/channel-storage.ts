@@ -6,14 +6,18 @@ import { currentCall } from "./call-context.ts";
 /** Compare-and-set attempts before a change is given up as contended (the SDK answers channel_busy). */
 const MAX_ATTEMPTS = 4;
 
-/** One call's view of its channel: the payer's ledger and the last version read from it. */
+/**
+ * One channel as seen from outside its payer's ledger (a paid call, a cross-payer claim): the
+ * ledger and the last version read from it.
+ */
 export class ChannelSession {
-  private stored?: StoredChannel | null;
-
   constructor(
     readonly channelId: string,
     private readonly ledger: DurableObjectStub<PayerLedger>,
-    private readonly charge: ChargeInput,
+    /** What a voucher charged here pays for; without it a write that raises the charge is refused. */
+    private readonly charge?: ChargeInput,
+    /** The channel as already read (none: read on first use). */
+    private stored?: StoredChannel | null,
   ) {}
 
   /** The channel as last read (one round trip the first time, none after). */
