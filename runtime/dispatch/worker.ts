@@ -20,10 +20,13 @@ export default {
     ctx.waitUntil(
       reconcileUnknownPayments(env).then((outcomes) => console.log(`reconciled ${outcomes.length} payments`)),
     );
-    // The payer ledgers claim and settle on their own alarms; the cron is the backstop.
-    if (dispatchSettings(env).receiverAuthorizerKey)
+    // The cron claims across payers (many payers' channels per transaction) once their oldest
+    // voucher is half a settle interval old, which is before each payer ledger's own alarm would
+    // claim it alone: the alarms remain the guarantee that a claim lands within the interval.
+    const settings = dispatchSettings(env);
+    if (settings.receiverAuthorizerKey)
       ctx.waitUntil(
-        settleAllChannels(env).then((run) =>
+        settleAllChannels(env, { minVoucherAgeMs: (settings.settleIntervalSeconds * 1000) / 2 }).then((run) =>
           console.log(`batch settlement: ${run.claims.length} claims, ${run.settles.length} settles`),
         ),
       );

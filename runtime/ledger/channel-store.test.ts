@@ -15,6 +15,7 @@ interface ChannelLedger {
     charge?: ChargeInput,
   ): Promise<ChannelWrite>;
   vouchers(state?: string): Promise<VoucherRecord[]>;
+  channelsToClaim(chargedBefore?: number): Promise<StoredChannel[]>;
 }
 
 const PAYER = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
@@ -110,5 +111,37 @@ describe("channel storage in the payer ledger", () => {
     expect(await ledger.channelWrite(CHANNEL, 3, null)).toEqual({ ok: true, version: 4 });
     expect(await ledger.channelRead(CHANNEL)).toBeNull();
     expect(await ledger.vouchers()).toHaveLength(1);
+  });
+
+  it("lists the channels a claim is due for: owing vouchers, charged long enough ago, or withdrawing", async () => {
+    const other = `0x${"c2".repeat(32)}`;
+    const withdrawing = `0x${"c3".repeat(32)}`;
+    const make = (id: string, charged: string, overrides: Partial<Channel> = {}) =>
+      channel(charged, { channelId: id, ...overrides });
+    expect((await ledger.channelWrite(other, 0, make(other, "0"))).ok).toBe(true);
+    const before = Date.now() - 1;
+    expect((await ledger.channelWrite(other, 1, make(other, "500"), charge)).ok).toBe(true);
+    expect((await ledger.channelWrite(withdrawing, 0, make(withdrawing, "0"))).ok).toBe(true);
+    expect(
+      (
+        await ledger.channelWrite(
+          withdrawing,
+          1,
+          make(withdrawing, "700", { withdrawRequestedAt: 1 }),
+          charge,
+        )
+      ).ok,
+    ).toBe(true);
+    const ids = (due: StoredChannel[]) => due.map((stored) => stored.channel.channelId).sort();
+    // Everything owed (`402claw settle`), with the version a compare-and-set must name.
+    expect(await ledger.channelsToClaim()).toEqual([
+      { channel: expect.objectContaining({ channelId: other }), version: 2 },
+      { channel: expect.objectContaining({ channelId: withdrawing }), version: 2 },
+    ]);
+    // Only vouchers charged before `before` (the cron): the withdrawing channel is due anyway.
+    expect(ids(await ledger.channelsToClaim(before))).toEqual([withdrawing]);
+    // A channel claimed up to its charge owes nothing.
+    expect((await ledger.channelWrite(other, 2, make(other, "500", { totalClaimed: "500" }))).ok).toBe(true);
+    expect(ids(await ledger.channelsToClaim())).toEqual([withdrawing]);
   });
 });

@@ -40,16 +40,31 @@ export class ChannelStore {
     return row ? { channel: JSON.parse(String(row.record_json)), version: Number(row.version) } : null;
   }
 
-  /** Channels with charged vouchers not yet claimed on chain, with their versions. */
-  outstanding(): StoredChannel[] {
+  /**
+   * Channels with charged vouchers not yet claimed on chain, with their versions; with
+   * `chargedBefore`, only those whose oldest unclaimed voucher is that old (or whose payer has
+   * started a withdrawal: those are always due).
+   */
+  outstanding(chargedBefore = Number.POSITIVE_INFINITY): StoredChannel[] {
+    const oldest = new Map(
+      this.sql
+        .exec(
+          "SELECT channel_id, MIN(created_at) AS oldest FROM vouchers WHERE state = 'charged' GROUP BY channel_id",
+        )
+        .toArray()
+        .map((row) => [String(row.channel_id), Number(row.oldest)]),
+    );
     return this.sql
-      .exec("SELECT record_json, version FROM channels ORDER BY channel_id")
+      .exec("SELECT channel_id, record_json, version FROM channels ORDER BY channel_id")
       .toArray()
       .map((row) => ({
         channel: JSON.parse(String(row.record_json)) as Channel,
         version: Number(row.version),
+        oldest: oldest.get(String(row.channel_id)) ?? 0,
       }))
-      .filter(({ channel }) => BigInt(channel.chargedCumulativeAmount) > BigInt(channel.totalClaimed));
+      .filter(({ channel }) => BigInt(channel.chargedCumulativeAmount) > BigInt(channel.totalClaimed))
+      .filter(({ channel, oldest }) => oldest <= chargedBefore || channel.withdrawRequestedAt > 0)
+      .map(({ channel, version }) => ({ channel, version }));
   }
 
   /** Every channel of this payer. */

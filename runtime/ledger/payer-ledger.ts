@@ -195,9 +195,12 @@ export class PayerLedger extends DurableObject<LedgerEnv> {
     return written;
   }
 
-  /** Channels owing vouchers not yet claimed, with their versions (a cross-payer claim writes them by compare-and-set). */
-  channelsToClaim(): StoredChannel[] {
-    return this.channels.outstanding();
+  /**
+   * Channels owing vouchers not yet claimed, with their versions (a cross-payer claim writes them
+   * by compare-and-set); with `chargedBefore`, only those owing a voucher charged by then.
+   */
+  channelsToClaim(chargedBefore?: number): StoredChannel[] {
+    return this.channels.outstanding(chargedBefore);
   }
 
   /** Records a claim made outside this ledger (a cross-payer batch): vouchers up to `totalClaimed`, by `transaction`. */

@@ -19,7 +19,13 @@ export interface SettleAllResult {
  * Claims every outstanding batch-settlement voucher, many payers' channels per transaction, then
  * settles each API's split once for all payers (`402claw settle`, and the cron as a backstop to the ledgers' alarms).
  */
-export async function settleAllChannels(env: DispatchEnv): Promise<SettleAllResult> {
+export async function settleAllChannels(
+  env: DispatchEnv,
+  options: {
+    /** Claim only channels owing a voucher at least this old (the cron); 0: everything now. */
+    minVoucherAgeMs?: number;
+  } = {},
+): Promise<SettleAllResult> {
   const ledgers = env.PAYER_LEDGER;
   if (!ledgers) throw new Error("settling needs the PAYER_LEDGER binding");
   const { results } = await env.DB.prepare("SELECT DISTINCT payer FROM payer_channels ORDER BY payer").all<{
@@ -44,7 +50,7 @@ export async function settleAllChannels(env: DispatchEnv): Promise<SettleAllResu
   const owing: PayerClaims[] = [];
   for (const { payer } of results) {
     const ledger = ledgers.get(ledgers.idFromName(payer));
-    const channels = await ledger.channelsToClaim();
+    const channels = await ledger.channelsToClaim(Date.now() - (options.minVoucherAgeMs ?? 0));
     if (channels.length) owing.push({ ledger, channels });
   }
   await claimAcrossPayers(owing, config, result);
