@@ -4,6 +4,7 @@ import { originLeaks } from "../../e2e/support/origin-leaks.ts";
 import {
   creatorMaySet,
   DROPPED_HEADERS,
+  forThePayerOnly,
   sanitizeCreatorResponse,
   withCreatorGuards,
 } from "./creator-response.ts";
@@ -50,11 +51,24 @@ describe("a hostile creator response", () => {
 });
 
 describe("what a creator may set", () => {
+  it("lets no shared cache store a paid answer: public and s-maxage are dropped, private is set", () => {
+    expect(forThePayerOnly("public, max-age=60, s-maxage=600")).toBe("max-age=60, private");
+    expect(forThePayerOnly("Public,S-MaxAge = 10,proxy-revalidate, no-transform")).toBe(
+      "no-transform, private",
+    );
+    expect(forThePayerOnly("private, max-age=5")).toBe("max-age=5, private");
+    expect(forThePayerOnly("no-store")).toBe("no-store, private");
+    const response = new Response("{}", {
+      headers: { "content-type": "application/json", "cache-control": "public, s-maxage=3600" },
+    });
+    expect(sanitizeCreatorResponse(response, context).headers.get("cache-control")).toBe("private");
+  });
+
   it("keeps representation headers and custom x- headers", () => {
     const kept = HOSTILE_CASES.find((hostile) => hostile.name === "allowed-headers")!;
     const sanitised = sanitizeCreatorResponse(creatorResponse(kept), context);
     expect(sanitised.headers.get("content-type")).toBe("application/json");
-    expect(sanitised.headers.get("cache-control")).toBe("max-age=60");
+    expect(sanitised.headers.get("cache-control")).toBe("max-age=60, private");
     expect(sanitised.headers.get("etag")).toBe('"v1"');
     expect(sanitised.headers.get("x-creator-note")).toBe("kept");
     expect(sanitised.headers.get("content-disposition")).toContain("rows.json");

@@ -127,6 +127,8 @@ export function sanitizeCreatorResponse(response: Response, context: CreatorResp
     const kept = value === null ? undefined : insideApi(value, context);
     if (kept !== undefined) headers.set(name, kept);
   }
+  const cacheControl = headers.get("cache-control");
+  if (cacheControl !== null) headers.set("cache-control", forThePayerOnly(cacheControl));
   const body = NULL_BODY_STATUSES.has(response.status) ? null : response.body;
   // Without a declared type a browser would guess one; an opaque download is never rendered.
   if (body !== null && !headers.has("content-type")) headers.set("content-type", "application/octet-stream");
@@ -134,6 +136,22 @@ export function sanitizeCreatorResponse(response: Response, context: CreatorResp
     new Response(body, { status: response.status, statusText: response.statusText, headers }),
   );
 }
+
+/**
+ * A creator's answer is only ever served to the caller who paid for it: a shared cache (a CDN, a
+ * proxy) that stored one would hand it to the next caller of the same URL without a 402. So
+ * `public`, `s-maxage` and `proxy-revalidate` are dropped and `private` is always set; the
+ * caller's own cache keeps the creator's `max-age`.
+ */
+export function forThePayerOnly(cacheControl: string): string {
+  const kept = cacheControl
+    .split(",")
+    .map((directive) => directive.trim())
+    .filter((directive) => directive !== "" && !SHARED_CACHE_DIRECTIVE.test(directive));
+  return [...kept, "private"].join(", ");
+}
+
+const SHARED_CACHE_DIRECTIVE = /^(public|private|proxy-revalidate|s-maxage\s*=.*)$/i;
 
 /** Sets the sandbox guards on a response served for a creator (its own or the platform's answer for it). */
 export function withCreatorGuards(response: Response): Response {
