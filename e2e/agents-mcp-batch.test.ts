@@ -1,4 +1,6 @@
+import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { x402Client } from "@x402/core/client";
@@ -10,15 +12,19 @@ import {
   InMemoryClientChannelStorage,
 } from "@x402/evm/batch-settlement/client";
 import { ExactEvmScheme } from "@x402/evm/exact/client";
-import { type Address, createPublicClient, type Hex, http } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import { type Address, createPublicClient, createWalletClient, type Hex, http } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROLES } from "../chain/accounts.ts";
 import { localChain } from "../chain/local-chain.ts";
+import { usdc3009Abi } from "../chain/usdc3009-abi.ts";
+import { REPO_ROOT } from "../local/paths.ts";
 import type { LocalStack } from "../local/stack.ts";
 import type { StoredChannel, VoucherRecord } from "../runtime/ledger/channel-types.ts";
 import { balanceOf } from "./support/chain.ts";
 import { makeTempProject, type TempProject } from "./support/temp-project.ts";
 import { runCli, startTestStack } from "./support/test-stack.ts";
+import { waitFor } from "./support/wait.ts";
 
 // x402 batch-settlement over MCP: the official MCP client calls /mcp and pays with the official
 // x402 client and its batch-settlement scheme (a deposit, then vouchers), carrying the payloads
@@ -154,6 +160,7 @@ describe("/mcp tool calls paid with batch-settlement", () => {
   it("offers batch-settlement first in the unpaid call's PaymentRequired", async () => {
     const required = paymentRequiredOf(await call("world-cities", { limit: 1 }));
     expect(required.accepts.map((offer) => offer.scheme)).toEqual(["batch-settlement", "exact"]);
+    expect(mcp.getInstructions()).toContain("batch-settlement first");
     expect(required.accepts[0]!.extra).toMatchObject({
       receiverAuthorizer: stack.chain.batchSettlement.receiverAuthorizer.address,
     });
@@ -266,5 +273,151 @@ describe("/mcp tool calls paid with batch-settlement", () => {
     expect(paid.result.isError).toBeFalsy();
     expect(paid.payloads.length).toBe(2);
     expect(settlementOf(paid.result)).toMatchObject({ success: true, extra: { chargedAmount: "1000" } });
+  });
+});
+
+describe("402claw mcp (stdio) paying with batch-settlement", () => {
+  /** A desktop agent's session with `402claw mcp` (the official MCP client over stdio). */
+  async function session(...flags: string[]) {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [join(REPO_ROOT, "bin/402claw.js"), "mcp", ...flags],
+      env: { ...(process.env as Record<string, string>), CLAW_ROOT: project.root },
+      stderr: "pipe",
+    });
+    const output = { stderr: "" };
+    transport.stderr?.on("data", (chunk) => (output.stderr += String(chunk)));
+    const desktop = new Client({ name: "desktop-agent", version: "1.0.0" });
+    await desktop.connect(transport);
+    const use = async (name: string, args: Record<string, unknown> = {}) => {
+      const result = (await desktop.callTool({ name, arguments: args })) as CallToolResult;
+      return { result, text: result.content.map((part) => (part as { text: string }).text).join("\n") };
+    };
+    return { desktop, use, output };
+  }
+
+  /** A payer of its own, funded from the local token's faucet, so its channels start empty. */
+  async function fundedPayer(): Promise<{ key: Hex; address: Address }> {
+    const key = generatePrivateKey();
+    const address = privateKeyToAccount(key).address;
+    const faucet = createWalletClient({
+      account: privateKeyToAccount(ROLES.deployer.privateKey),
+      transport: http(stack.chain.rpcUrl),
+    });
+    const hash = await faucet.writeContract({
+      address: stack.chain.asset,
+      abi: usdc3009Abi,
+      functionName: "mint",
+      args: [address, 1_000_000n],
+      chain: null,
+    });
+    await chain().waitForTransactionReceipt({ hash });
+    return { key, address };
+  }
+
+  it("pays with vouchers after one deposit per API, counts what they charged against --budget, and reports deposits apart", async () => {
+    const payer = await fundedPayer();
+    const start = await balanceOf(stack, payer.address);
+    const flags = [
+      "--key",
+      payer.key,
+      "--max-per-call",
+      "$0.001",
+      "--budget",
+      "$0.003",
+      "--deposit",
+      "$0.01",
+    ];
+    const { desktop, use, output } = await session(...flags);
+    try {
+      // --deposit asks for $0.01, but a deposit never locks more than is left of the budget.
+      const cities = await use("world-cities", { filter_name: "Tokyo", fields: "name" });
+      expect(cities.result.isError).toBeFalsy();
+      expect(cities.result.structuredContent).toMatchObject({ data: [{ name: "Tokyo" }] });
+      expect(cities.text).toContain(
+        "paid $0.001 with a channel voucher, after depositing $0.003 into the payment channel (locked, not spent); spent $0.001 on 1 paid call; $0.002 of the $0.003 budget left",
+      );
+      expect(start - (await balanceOf(stack, payer.address))).toBe(3000n);
+
+      // Usage pricing: the budget counts what the voucher charged ($0.0004), not the price.
+      const metered = await use("metered");
+      expect(metered.text).toContain(
+        "paid $0.0004 with a channel voucher, after depositing $0.002 into the payment channel (locked, not spent); spent $0.0014 on 2 paid calls",
+      );
+      const afterDeposits = await chain().getBlockNumber();
+      expect((await use("metered")).text).toContain(
+        "paid $0.0004 with a channel voucher (no transaction); spent $0.0018 on 3 paid calls",
+      );
+
+      const failed = await use("crasher");
+      expect(failed.result.isError).toBe(true);
+      expect(failed.text).toContain("not charged; spent $0.0018 on 3 paid calls");
+
+      expect((await use("world-cities", { limit: 1 })).text).toContain(
+        "paid $0.001 with a channel voucher (no transaction); spent $0.0028 on 4 paid calls; $0.0002 of the $0.003 budget left",
+      );
+      expect(await transactionsSince(afterDeposits)).toBe(0);
+
+      const over = await use("world-cities", { limit: 1 });
+      expect(over.result.isError).toBe(true);
+      expect(over.text).toContain(
+        "not paid: the call costs $0.001 but only $0.0002 of the --budget $0.003 is left",
+      );
+
+      expect((await use("spending_report")).text).toBe(
+        "spent $0.0028 on 4 paid calls; $0.0002 of the $0.003 budget left; $0.005 deposited into payment channels (locked, not spent: $0.0022 of the channels' balance is unspent, for later calls or withdrawal)",
+      );
+      // What the session reports spent is what the gateway's ledger charged this payer.
+      const charged = (await vouchersOf(payer.address)).reduce(
+        (sum, voucher) => sum + BigInt(voucher.amount),
+        0n,
+      );
+      expect(charged).toBe(2800n);
+      // The wallet paid the deposits only; the charges are drawn from them when claimed.
+      expect(start - (await balanceOf(stack, payer.address))).toBe(5000n);
+    } finally {
+      await desktop.close();
+    }
+    await waitFor(
+      async () => output.stderr.includes("402claw mcp: spent $0.0028 on 4 paid calls"),
+      "the exit summary",
+    );
+
+    // A later session finds the channel on disk: a voucher, no deposit, no transaction.
+    const later = await session("--key", payer.key, "--budget", "$0.003", "--deposit", "$0.01");
+    try {
+      const before = await chain().getBlockNumber();
+      expect((await later.use("world-cities", { limit: 1 })).text).toContain(
+        "paid $0.001 with a channel voucher (no transaction); spent $0.001 on 1 paid call",
+      );
+      expect(await transactionsSince(before)).toBe(0);
+      // Calls an agent makes at once take turns on the channel (it takes one voucher at a time);
+      // the channel is empty now, so one of them tops it up with what is left of the budget.
+      const together = await Promise.all([1, 2].map((page) => later.use("world-cities", { limit: 1, page })));
+      expect(together.map((call) => call.result.isError ?? false)).toEqual([false, false]);
+      expect((await later.use("spending_report")).text).toBe(
+        "spent $0.003 on 3 paid calls; $0.00 of the $0.003 budget left; $0.002 deposited into payment channels (locked, not spent: $0.00 of the channels' balance is unspent, for later calls or withdrawal)",
+      );
+    } finally {
+      await later.desktop.close();
+    }
+    const charged = (await vouchersOf(payer.address)).reduce(
+      (sum, voucher) => sum + BigInt(voucher.amount),
+      0n,
+    );
+    expect(charged).toBe(2800n + 3000n);
+  });
+
+  it("with --exact, pays with exact although batch-settlement is offered", async () => {
+    const payer = await fundedPayer();
+    const { desktop, use } = await session("--key", payer.key, "--exact");
+    try {
+      const paid = await use("world-cities", { limit: 1 });
+      expect(paid.text).toContain("paid $0.001; spent $0.001 on 1 paid call");
+      expect(paid.result._meta?.["x402/payment-response"]).toMatchObject({ success: true });
+      expect(await vouchersOf(payer.address)).toEqual([]);
+    } finally {
+      await desktop.close();
+    }
   });
 });
