@@ -12,6 +12,16 @@ export interface PaidToolResult {
   result: CallToolResult;
   payload: PaymentPayload;
   settlement?: SettleResponse;
+  /** Why the x402 client could not take in the payment response (the call's outcome stands). */
+  clientError?: string;
+}
+
+/** A signed payment was sent but no answer came back: the gateway may have charged it. */
+export class UnansweredPaymentError extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = "UnansweredPaymentError";
+  }
 }
 
 /** A batch-settlement payload as far as the session needs it: deposit or voucher, on which channel. */
@@ -51,19 +61,32 @@ export async function payToolCall(
 ): Promise<PaidToolResult> {
   for (let attempt = 0; ; attempt++) {
     const payload = await payer.createPaymentPayload(required);
-    const result = (await upstream.callTool({
-      ...request,
-      _meta: { [PAYMENT_META]: payload },
-    })) as CallToolResult;
+    let result: CallToolResult;
+    try {
+      result = (await upstream.callTool({
+        ...request,
+        _meta: { [PAYMENT_META]: payload },
+      })) as CallToolResult;
+    } catch (error) {
+      throw new UnansweredPaymentError(error);
+    }
     const settlement = result._meta?.[PAYMENT_RESPONSE_META] as SettleResponse | undefined;
+    const paid = { result, payload, ...(settlement ? { settlement } : {}) };
     const corrective = settlement ? undefined : paymentRequiredOf(result);
-    const outcome = await payer.handlePaymentResponse({
-      paymentPayload: payload,
-      requirements: payload.accepted,
-      ...(settlement ? { settleResponse: settlement } : {}),
-      ...(corrective ? { paymentRequired: corrective } : {}),
-    });
-    if (!outcome?.recovered || attempt > 0) return { result, payload, ...(settlement ? { settlement } : {}) };
+    let recovered = false;
+    try {
+      const outcome = await payer.handlePaymentResponse({
+        paymentPayload: payload,
+        requirements: payload.accepted,
+        ...(settlement ? { settleResponse: settlement } : {}),
+        ...(corrective ? { paymentRequired: corrective } : {}),
+      });
+      recovered = outcome?.recovered === true;
+    } catch (error) {
+      // The gateway has answered (and may have charged): that stands, whatever the client thinks of it.
+      return { ...paid, clientError: error instanceof Error ? error.message : String(error) };
+    }
+    if (!recovered || attempt > 0) return paid;
   }
 }
 

@@ -18,6 +18,7 @@ import {
   type PaidToolResult,
   paymentRequiredOf,
   payToolCall,
+  UnansweredPaymentError,
 } from "./mcp-payment.ts";
 
 /** A tool of this server itself; API slugs cannot contain "_", so it never shadows an API. */
@@ -85,17 +86,26 @@ export function payingProxy({ upstream, spending, payer, channels }: PayingProxy
     try {
       paid = await payToolCall(upstream, payer, request, { ...required, accepts: affordable });
     } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      if (error instanceof UnansweredPaymentError) {
+        // Signed and sent, but no answer: the gateway may have charged it, so the budget counts it.
+        spending.settle(reserve, reserve);
+        return refused(
+          `the paid call got no answer (${reason}); it may have been charged, so it counts as ${formatUsd(reserve)} spent; ${spending.summary()}`,
+        );
+      }
       spending.settle(reserve, 0n);
-      return refused(
-        `payment failed: ${error instanceof Error ? error.message : String(error)}; not charged`,
-      );
+      return refused(`payment failed: ${reason}; not charged`);
     }
     const charged = chargedBy(paid);
     spending.settle(reserve, charged);
     const deposit = depositBy(paid);
     if (deposit) spending.deposited(deposit);
     await noteChannel(paid);
-    const note = charged ? `paid ${formatUsd(charged)}${howPaid(paid, deposit)}` : "not charged";
+    const paidNote = charged ? `paid ${formatUsd(charged)}${howPaid(paid, deposit)}` : "not charged";
+    const note = paid.clientError
+      ? `${paidNote} (the x402 client could not record the payment response: ${paid.clientError})`
+      : paidNote;
     return {
       ...paid.result,
       content: [...(paid.result.content ?? []), { type: "text", text: `${note}; ${spending.summary()}` }],
