@@ -160,7 +160,7 @@ describe("/mcp tool calls paid with batch-settlement", () => {
   it("offers batch-settlement first in the unpaid call's PaymentRequired", async () => {
     const required = paymentRequiredOf(await call("world-cities", { limit: 1 }));
     expect(required.accepts.map((offer) => offer.scheme)).toEqual(["batch-settlement", "exact"]);
-    expect(mcp.getInstructions()).toContain("batch-settlement first");
+    expect(mcp.getInstructions()).toContain("batch-settlement first, pay through a payment channel");
     expect(required.accepts[0]!.extra).toMatchObject({
       receiverAuthorizer: stack.chain.batchSettlement.receiverAuthorizer.address,
     });
