@@ -1,14 +1,17 @@
 import { x402Client } from "@x402/core/client";
 import type { PaymentRequirements } from "@x402/core/types";
 import { toClientEvmSigner } from "@x402/evm";
-import { BatchSettlementEvmScheme } from "@x402/evm/batch-settlement/client";
+import {
+  type BatchSettlementDepositStrategy,
+  BatchSettlementEvmScheme,
+} from "@x402/evm/batch-settlement/client";
 import { FileClientChannelStorage } from "@x402/evm/batch-settlement/client/file-storage";
 import { ExactEvmScheme } from "@x402/evm/exact/client";
 import { wrapFetchWithPayment } from "@x402/fetch";
 import { createPublicClient, type Hex, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
-export interface PayingFetchOptions {
+export interface PayingClientOptions {
   privateKey: Hex;
   /** CAIP-2 network the wallet pays on, e.g. eip155:31337. */
   network: `${string}:${string}`;
@@ -23,7 +26,14 @@ export interface PayingFetchOptions {
    * voucher per call), falling back to exact. Channel state is kept in `channelDir`, so later runs
    * reuse the channel; `rpcUrl` reads the channel on chain when that state is lost.
    */
-  batch?: { rpcUrl: string; channelDir: string; depositUnits?: bigint };
+  batch?: {
+    rpcUrl: string;
+    channelDir: string;
+    /** Deposit at least this much when opening or topping up a channel. */
+    depositUnits?: bigint;
+    /** Deposit at most this much (read when a deposit is signed), though never less than the call needs. */
+    depositCap?: () => bigint;
+  };
 }
 
 /** Thrown when an API asks for more than the caller allowed. */
@@ -39,25 +49,28 @@ export class PriceAboveMaxError extends Error {
 
 /** `fetch` that answers a 402 by paying with the official @x402/fetch client, within a price cap. */
 export function createPayingFetch(
-  options: PayingFetchOptions,
+  options: PayingClientOptions,
   baseFetch: typeof fetch = fetch,
 ): typeof fetch {
+  return wrapFetchWithPayment(baseFetch, createPayingClient(options));
+}
+
+/**
+ * The official x402 client for a wallet: batch-settlement (channels kept in `batch.channelDir`)
+ * before exact where offered, within a price cap. Transports (fetch, MCP) hand it each 402 and
+ * each payment response.
+ */
+export function createPayingClient(options: PayingClientOptions): x402Client {
   const account = privateKeyToAccount(options.privateKey);
   const client = new x402Client();
   if (options.batch) {
-    const { rpcUrl, channelDir, depositUnits } = options.batch;
+    const { rpcUrl, channelDir } = options.batch;
     const signer = toClientEvmSigner(account, createPublicClient({ transport: http(rpcUrl) }));
     client.register(
       options.network,
       new BatchSettlementEvmScheme(signer, {
         storage: new FileClientChannelStorage({ directory: channelDir }),
-        // --deposit: at least this much per deposit (never less than the call needs).
-        ...(depositUnits
-          ? {
-              depositStrategy: ({ depositAmount }) =>
-                (BigInt(depositAmount) > depositUnits ? BigInt(depositAmount) : depositUnits).toString(),
-            }
-          : {}),
+        depositStrategy: depositStrategyFor(options.batch),
       }),
     );
   }
@@ -77,5 +90,22 @@ export function createPayingFetch(
     const onPay = options.onPay;
     client.onAfterPaymentCreation(async ({ selectedRequirements }) => onPay(selectedRequirements));
   }
-  return wrapFetchWithPayment(baseFetch, client);
+  return client;
+}
+
+/**
+ * Deposit sizing: the SDK's suggestion (the API's minDeposit), raised to --deposit, then lowered to
+ * the cap; never below what this call needs (the SDK refuses that).
+ */
+function depositStrategyFor(
+  batch: NonNullable<PayingClientOptions["batch"]>,
+): BatchSettlementDepositStrategy {
+  return ({ depositAmount, minimumDepositAmount }) => {
+    let amount = BigInt(depositAmount);
+    if (batch.depositUnits !== undefined && batch.depositUnits > amount) amount = batch.depositUnits;
+    const cap = batch.depositCap?.();
+    if (cap !== undefined && amount > cap) amount = cap;
+    const needed = BigInt(minimumDepositAmount);
+    return (amount < needed ? needed : amount).toString();
+  };
 }

@@ -237,10 +237,18 @@ describe("the local facilitator's Bazaar listing", () => {
 });
 
 describe("402claw mcp (stdio, for desktop agents)", () => {
-  it("pays each call within --max-per-call and --budget, refuses beyond them, and reports what it spent", async () => {
+  it("with --exact, pays each call within --max-per-call and --budget, refuses beyond them, and reports what it spent", async () => {
     const transport = new StdioClientTransport({
       command: process.execPath,
-      args: [join(REPO_ROOT, "bin/402claw.js"), "mcp", "--max-per-call", "$0.001", "--budget", "$0.0025"],
+      args: [
+        join(REPO_ROOT, "bin/402claw.js"),
+        "mcp",
+        "--exact",
+        "--max-per-call",
+        "$0.001",
+        "--budget",
+        "$0.0025",
+      ],
       env: { ...(process.env as Record<string, string>), CLAW_ROOT: project.root },
       stderr: "pipe",
     });

@@ -1,15 +1,10 @@
-import { homedir } from "node:os";
-import { join } from "node:path";
 import { decodePaymentResponseHeader } from "@x402/core/http";
 import type { PaymentRequirements } from "@x402/core/types";
-import type { Hex } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
 import { createPayingFetch, PriceAboveMaxError } from "../../client/paying-fetch.ts";
 import { formatUsd, parseUsdPrice } from "../../core/price.ts";
-import { localDir, projectRoot } from "../../local/paths.ts";
 import { parseCommandArgs } from "../args.ts";
-import { readDevSettings } from "../dev-settings.ts";
 import { say } from "../output.ts";
+import { batchOptionsFor, chooseWallet } from "../payer-wallet.ts";
 
 const DEFAULT_MAX = "$0.10";
 
@@ -70,20 +65,16 @@ export async function runCall(argv: string[]): Promise<number> {
     say(`402claw call: --deposit ${values.deposit} is not a USD amount like "$0.50"`);
     return 1;
   }
-  const rpcUrl = values.rpc ?? wallet.rpc;
   let chosen: PaymentRequirements | undefined;
+  const batch = batchOptionsFor(wallet, {
+    ...(values.rpc !== undefined ? { rpc: values.rpc } : {}),
+    ...(values.exact ? { exact: true } : {}),
+    ...(deposit !== undefined ? { depositUnits: deposit } : {}),
+  });
   const paying = createPayingFetch({
     ...wallet,
     maxAmount,
-    ...(rpcUrl && !values.exact
-      ? {
-          batch: {
-            rpcUrl,
-            channelDir: channelDirFor(wallet),
-            ...(deposit !== undefined ? { depositUnits: deposit } : {}),
-          },
-        }
-      : {}),
+    ...(batch ? { batch } : {}),
     onPay: (requirements) => (chosen = requirements),
   });
   const headers = new Headers();
@@ -124,37 +115,6 @@ function priceAboveMax(error: unknown): bigint | undefined {
   }
   const asked = /the API asks (\d+) token units, above/.exec(error instanceof Error ? error.message : "");
   return asked ? BigInt(asked[1]!) : undefined;
-}
-
-type Wallet = {
-  privateKey: Hex;
-  network: `${string}:${string}`;
-  asset?: string;
-  rpc?: string;
-  local?: string;
-};
-
-/** The key from --key / PAYER_PRIVATE_KEY, or the local demo payer for the local gateway. */
-function chooseWallet(url: string, key: string | undefined): Wallet | string {
-  const dev = readDevSettings();
-  const local = dev && new URL(url).origin === new URL(dev.gateway).origin ? dev : undefined;
-  const privateKey = (key ?? process.env.PAYER_PRIVATE_KEY ?? local?.payer.privateKey) as Hex | undefined;
-  if (!privateKey)
-    return "no wallet: pass --key <hex> or set PAYER_PRIVATE_KEY (the demo payer is used only for the local gateway)";
-  if (!/^0x[0-9a-fA-F]{64}$/.test(privateKey)) return "the private key must be 0x followed by 64 hex digits";
-  // Off the local chain, any EVM network, and only assets the x402 client knows (real USDC).
-  return local
-    ? { privateKey, network: local.network, asset: local.asset, rpc: local.rpc, local: local.gateway }
-    : { privateKey, network: "eip155:*" };
-}
-
-/** Where this wallet's payment channels are kept: the project's .local/ for the local gateway, else ~/.402claw. */
-function channelDirFor(wallet: Wallet): string {
-  const address = privateKeyToAccount(wallet.privateKey).address.toLowerCase();
-  const base = wallet.local
-    ? join(localDir(projectRoot()), "channels")
-    : join(homedir(), ".402claw", "channels");
-  return join(base, address);
 }
 
 function printReceipt(response: Response, chosen: PaymentRequirements | undefined): void {

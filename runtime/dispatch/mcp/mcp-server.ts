@@ -7,7 +7,7 @@ import {
   McpError,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { ApiRecord } from "../api-record.ts";
-import { type CallApi, callApiTool, PAYMENT_META } from "./tool-call.ts";
+import { type CallApi, callApiTool, PAYMENT_META, PAYMENT_RESPONSE_META } from "./tool-call.ts";
 import { toolFor } from "./tools.ts";
 import { ZodJsonSchemaValidator } from "./zod-schema-validator.ts";
 
@@ -58,7 +58,7 @@ export async function handleMcpRequest(request: Request, context: McpContext): P
     { name: context.name, version: context.version },
     {
       capabilities: { tools: { listChanged: false } },
-      instructions: `Pay-per-call APIs, one tool per API. Calls are paid with x402: an unpaid call returns isError with the PaymentRequired; retry with the signed PaymentPayload in _meta["${PAYMENT_META}"]. Catalog: ${context.origin}/llms.txt`,
+      instructions: `Pay-per-call APIs, one tool per API. Calls are paid with x402: an unpaid call returns isError with the PaymentRequired; retry with the signed PaymentPayload in _meta["${PAYMENT_META}"]. Where the PaymentRequired lists batch-settlement first, pay through a payment channel (one deposit, then a signed voucher per call with no transaction; hand each result's _meta["${PAYMENT_RESPONSE_META}"] to your x402 client so it keeps the channel state); exact is one transfer per call. A failed call is not charged. Catalog: ${context.origin}/llms.txt`,
       jsonSchemaValidator: validator,
     },
   );
