@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { HttpError } from "../../shared/http-error.ts";
 import type { DispatchEnv } from "../env.ts";
+import { dispatchSettings } from "../settings.ts";
 import { creatorLogs, DEFAULT_LOG_LIMIT, MAX_LOG_LIMIT } from "./creator-logs.ts";
 import { creatorStats } from "./creator-stats.ts";
 import { jsonBody } from "./json-body.ts";
@@ -51,13 +52,17 @@ export function creatorRoutes(): Hono<Env> {
   app.get("/me/stats", (c) =>
     answer(c.req.raw, c.env, async (request, env, now) => {
       const { address } = await requireCreator(request, env, now);
+      const settings = dispatchSettings(env);
       const given = new URL(request.url).searchParams.get("slug") || undefined;
       const only = given === undefined ? undefined : parse(slug, given, "slug");
       const apis = await ownedApis(env.DB, address, only);
       return {
         address,
         generatedAt: new Date(now).toISOString(),
-        apis: await creatorStats(env.DB, { owner: address, slug: only }, apis, now),
+        apis: await creatorStats(env.DB, { owner: address, slug: only }, apis, now, {
+          wallet: settings.platformWallet,
+          splitFactory: settings.splitFactory,
+        }),
       } satisfies StatsResponse;
     }),
   );

@@ -135,30 +135,31 @@ function setUp(root: HTMLElement): void {
   }
 
   async function withdraw(api: ApiStats, button: HTMLButtonElement): Promise<void> {
-    if (!address || !platformWallet) return;
+    if (!address) return;
     button.disabled = true;
     say(`Withdrawing ${api.title}: confirm the transactions in your wallet…`);
     try {
-      const hashes = await withdrawFromSplit({
+      const result = await withdrawFromSplit({
         network: network!,
         asset: asset as Address,
-        split: api.payTo as Address,
-        creator: address,
-        platform: platformWallet as Address,
+        slug: api.slug,
+        payTo: api.payTo as Address,
+        split: api.split,
       });
-      if (hashes.length === 0) {
+      if (result.nothingToWithdraw) {
         say(`${api.title}: nothing to withdraw`);
         return;
       }
-      // The gateway records the payouts from these transactions' transfers on chain.
+      // The gateway records the payouts from these transactions' transfers on chain, as for the CLI.
       const recorded = await call<PayoutsResponse>("/creators/me/payouts", {
         method: "POST",
-        body: { slug: api.slug, txHashes: hashes },
+        body: { slug: api.slug, txHashes: result.txHashes },
       });
       const mine = recorded.payouts.filter((row) => row.role === "creator");
       const paid = mine.reduce((sum, row) => sum + BigInt(row.amount), 0n);
+      const count = result.txHashes.length;
       say(
-        `${api.title}: withdrew ${usd(paid)} to your wallet in ${hashes.length} transaction${hashes.length === 1 ? "" : "s"} (${hashes.map(short).join(", ")})`,
+        `${api.title}: withdrew ${usd(paid)} to your wallet in ${count} transaction${count === 1 ? "" : "s"} (${result.txHashes.map(short).join(", ")})`,
         "good",
       );
       await showCreator();
