@@ -100,6 +100,12 @@ export interface PayoutsResponse {
   skipped: SkippedTransaction[];
 }
 
+/** `GET /creators/me/payouts`: an API's latest payouts, newest first. */
+export interface PayoutListResponse {
+  slug: string;
+  payouts: PayoutRow[];
+}
+
 /** One bucket of an API's calls and revenue: the same numbers as a stats window, per time slice. */
 export interface SeriesPoint extends WindowStats {
   /** Bucket start, unix ms (UTC-aligned). */

@@ -4,6 +4,8 @@ import type {
   ApiStats,
   LogLine,
   LogsResponse,
+  PayoutListResponse,
+  PayoutRow,
   PayoutsResponse,
   SeriesResponse,
   StatsResponse,
@@ -113,7 +115,10 @@ function setUp(root: HTMLElement): void {
           el("th", api.title, { scope: "row" }),
           numberCell(String(all.paidCalls), "paid-calls"),
           numberCell(String(all.failedCalls), "failed-calls"),
-          numberCell(String(all.unsettled.payments), "unsettled"),
+          numberCell(
+            all.unsettled.payments ? `${all.unsettled.payments} (${usd(all.unsettled.amount)})` : "0",
+            "unsettled",
+          ),
           numberCell(usd(all.revenue.gross), "gross"),
           numberCell(usd(all.revenue.platformFee), "platform-fee"),
           numberCell(usd(all.revenue.creatorShare), "creator-share"),
@@ -178,7 +183,7 @@ function setUp(root: HTMLElement): void {
     }
     window.clearTimeout(timer);
     try {
-      await Promise.all([refreshChart(), refreshLogs()]);
+      await Promise.all([refreshChart(), refreshLogs(), refreshPayouts()]);
     } finally {
       timer = window.setTimeout(() => void live(), LIVE_INTERVAL_MS);
     }
@@ -204,6 +209,14 @@ function setUp(root: HTMLElement): void {
       `/creators/me/series?slug=${encodeURIComponent(slugSelect.value)}&bucket=${bucketSelect.value}`,
     );
     drawChart(find(creator, "#chart"), find(creator, ".chart figcaption"), series);
+  }
+
+  async function refreshPayouts(): Promise<void> {
+    if (!slugSelect.value) return;
+    const { payouts } = await call<PayoutListResponse>(
+      `/creators/me/payouts?slug=${encodeURIComponent(slugSelect.value)}`,
+    );
+    find(creator, "table.payouts tbody").replaceChildren(...payouts.map(payoutRow));
   }
 
   async function refreshLogs(): Promise<number> {
@@ -292,6 +305,17 @@ function logRow(line: LogLine): HTMLTableRowElement {
     numberCell(line.latencyMs === null ? "–" : `${line.latencyMs} ms`),
     el("td", short(line.payer), { title: line.payer }),
     el("td", line.txHash ? short(line.txHash) : "–", line.txHash ? { title: line.txHash } : {}),
+  );
+  return row;
+}
+
+function payoutRow(payout: PayoutRow): HTMLTableRowElement {
+  const row = el("tr", "", { "data-id": String(payout.id), "data-role": payout.role });
+  row.append(
+    el("td", new Date((payout.confirmedAt ?? payout.createdAt) * 1000).toLocaleString()),
+    el("td", payout.role === "creator" ? "You" : "Platform fee", { title: payout.recipient }),
+    numberCell(usd(payout.amount)),
+    el("td", short(payout.txHash), { title: payout.txHash }),
   );
   return row;
 }
