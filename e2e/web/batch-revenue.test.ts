@@ -157,12 +157,13 @@ describe("batch-settlement revenue in the dashboard", () => {
     // Recent calls: every call, the vouchers as owed (no transaction yet).
     const logs = page.locator("table.logs tbody tr");
     await expect.poll(() => logs.count()).toBe(EXACT_CALLS + VOUCHER_CALLS);
-    expect(await page.locator("table.logs tbody tr td:nth-child(2)").allTextContents()).toEqual(
-      expect.arrayContaining([
-        ...Array(VOUCHER_CALLS).fill("batch_charged"),
-        ...Array(EXACT_CALLS).fill("settled"),
-      ]),
-    );
+    const states = await page
+      .locator("table.logs tbody td[data-state]")
+      .evaluateAll((cells) => cells.map((td) => `${td.getAttribute("data-state")}=${td.textContent}`).sort());
+    expect(states).toEqual([
+      ...Array(VOUCHER_CALLS).fill("batch_charged=charged (voucher)"),
+      ...Array(EXACT_CALLS).fill("settled=settled"),
+    ]);
   });
 
   it("after `402claw settle` shows the voucher revenue as settled, live, in the numbers and the chart", async () => {
@@ -193,7 +194,7 @@ describe("batch-settlement revenue in the dashboard", () => {
         `${EXACT_CALLS + VOUCHER_CALLS} paid calls and ${formatUsd(gross)} revenue in the last 48 hours, per hour`,
       );
     await expect
-      .poll(() => page.locator("table.logs tbody tr td:nth-child(2)", { hasText: "batch_settled" }).count(), {
+      .poll(() => page.locator('table.logs tbody td[data-state="batch_settled"]').count(), {
         timeout: 20_000,
       })
       .toBe(VOUCHER_CALLS);

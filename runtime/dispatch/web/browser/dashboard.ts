@@ -1,4 +1,4 @@
-import type { Address } from "viem";
+import { type Address, getAddress, isAddress } from "viem";
 import type { PlatformOverview } from "../../admin/overview-response.ts";
 import type {
   ApiStats,
@@ -216,7 +216,9 @@ function setUp(root: HTMLElement): void {
     const { payouts } = await call<PayoutListResponse>(
       `/creators/me/payouts?slug=${encodeURIComponent(slugSelect.value)}`,
     );
-    find(creator, "table.payouts tbody").replaceChildren(...payouts.map(payoutRow));
+    const body = find(creator, "table.payouts tbody");
+    if (payouts.length) body.replaceChildren(...payouts.map(payoutRow));
+    else body.replaceChildren(emptyRow("No payouts yet.", 4));
   }
 
   async function refreshLogs(): Promise<number> {
@@ -299,11 +301,11 @@ function logRow(line: LogLine): HTMLTableRowElement {
   const row = el("tr", "", { "data-id": line.id });
   row.append(
     el("td", new Date(line.createdAt).toLocaleString()),
-    el("td", line.state),
+    el("td", stateLabel(line.state), { "data-state": line.state }),
     el("td", line.responseStatus === null ? "–" : String(line.responseStatus)),
     numberCell(usd(line.amount)),
     numberCell(line.latencyMs === null ? "–" : `${line.latencyMs} ms`),
-    el("td", short(line.payer), { title: line.payer }),
+    el("td", short(checksummed(line.payer)), { title: checksummed(line.payer) }),
     el("td", line.txHash ? short(line.txHash) : "–", line.txHash ? { title: line.txHash } : {}),
   );
   return row;
@@ -317,5 +319,21 @@ function payoutRow(payout: PayoutRow): HTMLTableRowElement {
     numberCell(usd(payout.amount)),
     el("td", short(payout.txHash), { title: payout.txHash }),
   );
+  return row;
+}
+
+/** A batch-settlement voucher's state reads as what it is: e.g. `batch_charged` → "charged (voucher)". */
+function stateLabel(state: string): string {
+  return state.startsWith("batch_") ? `${state.slice("batch_".length)} (voucher)` : state;
+}
+
+/** Ledgers store some payers in lower case; people compare addresses in their checksummed form. */
+function checksummed(address: string): string {
+  return isAddress(address, { strict: false }) ? getAddress(address) : address;
+}
+
+function emptyRow(text: string, columns: number): HTMLTableRowElement {
+  const row = el("tr");
+  row.append(el("td", text, { colspan: String(columns), class: "muted" }));
   return row;
 }
