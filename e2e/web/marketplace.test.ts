@@ -312,6 +312,37 @@ describe("the creator dashboard", () => {
     await page.locator(`table.logs tbody tr[data-id="${id}"]`).waitFor({ timeout: 20_000 });
   });
 
+  it("sends nothing when the split terms it is given do not lead to the API's payTo", async () => {
+    // As if the fee had changed since the API was published: the terms now predict another address.
+    await page.route("**/creators/me/stats*", async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as StatsResponse;
+      for (const api of body.apis) api.split.platformFeeBps += 500;
+      await route.fulfill({ response, json: body });
+    });
+    try {
+      await page.reload();
+      await page.getByRole("button", { name: "Sign in with wallet" }).click();
+      await page.locator("#creator").waitFor({ state: "visible" });
+      const sentBefore = wallet.requests.filter((method) => method === "eth_sendTransaction").length;
+      await page.getByRole("button", { name: "Withdraw World Cities" }).click();
+      const refused = page.locator("main .status.bad");
+      await refused.waitFor({ timeout: 30_000 });
+      expect(await refused.textContent()).toMatch(
+        new RegExp(
+          `^Withdraw failed: these split terms lead to 0x[0-9a-fA-F]{40}, but world-cities is paid to ${cities().payTo}: nothing was sent$`,
+        ),
+      );
+      expect(wallet.requests.filter((method) => method === "eth_sendTransaction").length).toBe(sentBefore);
+      expect(await chain().getCode({ address: cities().payTo })).toBeUndefined();
+    } finally {
+      await page.unroute("**/creators/me/stats*");
+    }
+    await page.reload();
+    await page.getByRole("button", { name: "Sign in with wallet" }).click();
+    await page.locator("#creator").waitFor({ state: "visible" });
+  });
+
   it("withdraws through the wallet from a split never deployed: creates it, pays the share, records it", async () => {
     const owner = wallet.account.address;
     const { platform } = fields();
