@@ -94,11 +94,16 @@ describe("the local split client over a browser wallet", () => {
 
   it("creates a never-deployed split and releases both shares with transactions the wallet sent", async () => {
     const t = terms("fresh-from-the-browser");
+    const mined: Array<{ hash: Hex; creatorBalance: bigint }> = [];
     const splitter = createLocalSplitClient({
       chain: localChain(chain.chainId, chain.rpcUrl),
       transport: custom(walletProvider(creator.privateKey)),
       factory: factory.address,
       pollingInterval: 50,
+      // Told of each transaction once it is mined, before the next is sent.
+      onMined: async (hash) => {
+        mined.push({ hash, creatorBalance: await balanceOf(creator.address) });
+      },
     });
     const split = await splitter.predictAddress(t);
     // Revenue arrives before the split exists, as x402 payments to a predicted payTo do.
@@ -124,6 +129,8 @@ describe("the local split client over a browser wallet", () => {
     });
     expect(sent).toEqual([factory.address, split, split]);
     expect(result.txHashes).toHaveLength(3);
+    expect(mined.map((entry) => entry.hash)).toEqual(result.txHashes);
+    expect(mined.map((entry) => entry.creatorBalance - before)).toEqual([0n, 900_000n, 900_000n]);
     expect([result.creatorPaid, result.platformPaid]).toEqual([900_000n, 100_000n]);
     expect(await balanceOf(creator.address)).toBe(before + 900_000n);
     expect(await balanceOf(platformWallet)).toBe(100_000n);

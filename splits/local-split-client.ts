@@ -37,6 +37,11 @@ export interface LocalSplitClientOptions {
   decimals?: number;
   /** How often to poll for receipts (ms); viem's default suits a real chain. */
   pollingInterval?: number;
+  /**
+   * Called once each transaction is mined successfully, before the next one is sent, so a caller can
+   * record a payout at once: a browser wallet's owner may refuse the next transaction.
+   */
+  onMined?: (hash: Hash) => void | Promise<void>;
 }
 
 /**
@@ -82,8 +87,9 @@ export function createLocalSplitClient(options: LocalSplitClientOptions): Revenu
     if (!signer) throw new SplitterError("deploy", terms.apiSlug, "no sender to pay for creating the split");
     const { payees, shares } = localSplitPayees(terms);
     const wallet = createWalletClient({ chain, transport, account: signer });
+    let txHash: Hash;
     try {
-      const txHash = await wallet.writeContract({
+      txHash = await wallet.writeContract({
         address: factory,
         abi: localSplitFactoryAbi,
         functionName: "createSplit",
@@ -91,7 +97,6 @@ export function createLocalSplitClient(options: LocalSplitClientOptions): Revenu
       });
       const receipt = await client.waitForTransactionReceipt({ hash: txHash });
       if (receipt.status !== "success") throw new Error(`transaction ${txHash} reverted`);
-      return { address, txHash };
     } catch (error) {
       // Two withdrawals racing to deploy the same split: the loser's CREATE2 collides, which is fine.
       if (await hasCode(address)) return { address };
@@ -99,6 +104,8 @@ export function createLocalSplitClient(options: LocalSplitClientOptions): Revenu
         cause: error,
       });
     }
+    await options.onMined?.(txHash);
+    return { address, txHash };
   }
 
   async function releaseTo(
@@ -127,6 +134,7 @@ export function createLocalSplitClient(options: LocalSplitClientOptions): Revenu
     if (receipt.status !== "success") {
       throw new SplitterError("withdraw", terms.apiSlug, `release to ${account} reverted (tx ${txHash})`);
     }
+    await options.onMined?.(txHash);
     // Count what the split says it paid, not what we expected to be due.
     const paid = parseEventLogs({
       abi: paymentSplitterAbi,

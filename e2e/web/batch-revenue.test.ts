@@ -205,7 +205,7 @@ describe("batch-settlement revenue in the dashboard", () => {
     await screenshot(page, "dashboard-batch");
   });
 
-  it("withdraws the settled voucher revenue with the exact revenue, creating the split on first use", async () => {
+  it("withdraws the settled voucher revenue, recording each payout even when the wallet refuses the next", async () => {
     const { platform } = fields();
     const gross = BigInt((await gatewayNumbers()).stats.windows.allTime.revenue.gross);
     const { creatorShare, platformFee } = splitRevenue(gross, platform.platformFeeBps);
@@ -213,18 +213,42 @@ describe("batch-settlement revenue in the dashboard", () => {
     const before = { creator: await balanceOf(owner.address), platform: await balanceOf(platform.wallet) };
     const sent = () => wallet.requests.filter((method) => method === "eth_sendTransaction").length;
     const sentBefore = sent();
+    const withdraw = page.getByRole("button", { name: `Withdraw ${api().title}` });
 
-    await page.getByRole("button", { name: `Withdraw ${api().title}` }).click();
-    await page.locator("main .status", { hasText: "withdrew" }).waitFor({ timeout: 30_000 });
-    // createSplit, then a release to the creator and one to the platform, all from the wallet.
-    expect(sent() - sentBefore).toBe(3);
+    // The person approves createSplit and the release to themselves, then rejects the platform's.
+    wallet.limitTransactions(2);
+    await withdraw.click();
+    const stopped = page.locator("main .status.bad");
+    await stopped.waitFor({ timeout: 30_000 });
+    expect(await stopped.textContent()).toMatch(
+      new RegExp(
+        `^Withdraw stopped after paying \\${formatUsd(creatorShare)} to you and \\$0\\.00 to the platform \\(recorded\\): User rejected the request`,
+      ),
+    );
+    expect(await balanceOf(owner.address)).toBe(before.creator + creatorShare);
+    expect(await balanceOf(platform.wallet)).toBe(before.platform);
+    // What did move is in the ledger already.
+    await expect.poll(() => cell("creator-paid").textContent()).toBe(formatUsd(creatorShare));
+    expect(await cell("creator-unpaid").textContent()).toBe("$0.00");
+
+    // Withdrawing again sends only what is still due: the platform's fee.
+    wallet.limitTransactions(undefined);
+    await withdraw.click();
+    await page.locator("main .status.good", { hasText: "withdrew" }).waitFor({ timeout: 30_000 });
+    expect(await page.locator("main .status").textContent()).toContain(
+      `withdrew $0.00 to your wallet and ${formatUsd(platformFee)} to the platform in 1 transaction `,
+    );
+    // createSplit, the creator's release, the refused one, the platform's release.
+    expect(sent() - sentBefore).toBe(4);
     expect(await balanceOf(owner.address)).toBe(before.creator + creatorShare);
     expect(await balanceOf(platform.wallet)).toBe(before.platform + platformFee);
     expect(await balanceOf(api().payTo)).toBe(0n);
-    await expect.poll(() => cell("creator-paid").textContent()).toBe(formatUsd(creatorShare));
-    expect(await cell("creator-unpaid").textContent()).toBe("$0.00");
+    await expect.poll(() => page.locator("table.payouts tbody tr[data-role]").count()).toBe(2);
     expect(await page.locator('table.payouts tr[data-role="creator"] td.num').textContent()).toBe(
       formatUsd(creatorShare),
+    );
+    expect(await page.locator('table.payouts tr[data-role="platform"] td.num').textContent()).toBe(
+      formatUsd(platformFee),
     );
     const cli = await runCli(project, "stats", SLUG, "--json");
     expect((JSON.parse(cli.stdout) as StatsResponse).apis[0]!.payouts).toEqual({
@@ -232,6 +256,7 @@ describe("batch-settlement revenue in the dashboard", () => {
       platformPaid: String(platformFee),
       creatorUnpaid: "0",
     });
+    await screenshot(page, "dashboard-batch-withdrawn");
   });
 
   it("counts the settled vouchers in the platform view too", async () => {

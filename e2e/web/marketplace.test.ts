@@ -381,7 +381,7 @@ describe("the creator dashboard", () => {
     await page.getByRole("button", { name: "Withdraw World Cities" }).click();
     await page.locator("main .status", { hasText: "withdrew" }).waitFor({ timeout: 30_000 });
     expect(await page.locator("main .status").textContent()).toContain(
-      `World Cities: withdrew ${formatUsd(creatorShare)} to your wallet in 3 transactions`,
+      `World Cities: withdrew ${formatUsd(creatorShare)} to your wallet and ${formatUsd(platformFee)} to the platform in 3 transactions`,
     );
     // Three transactions from the wallet: createSplit, release to the creator, release to the platform.
     expect(wallet.requests.filter((method) => method === "eth_sendTransaction").length - sentBefore).toBe(3);

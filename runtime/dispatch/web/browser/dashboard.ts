@@ -1,4 +1,4 @@
-import { type Address, getAddress, isAddress } from "viem";
+import { type Address, getAddress, type Hash, isAddress } from "viem";
 import type { PlatformOverview } from "../../admin/overview-response.ts";
 import type {
   ApiStats,
@@ -143,6 +143,23 @@ function setUp(root: HTMLElement): void {
     if (!address) return;
     button.disabled = true;
     say(`Withdrawing ${api.title}: confirm the transactions in your wallet…`);
+    // Each payout is recorded as soon as its transaction is mined (the gateway reads it from the
+    // chain), so a transaction the wallet refuses later never leaves an earlier payout unrecorded.
+    const recorded: PayoutRow[] = [];
+    const record = async (hash: Hash) => {
+      try {
+        const answer = await call<PayoutsResponse>("/creators/me/payouts", {
+          method: "POST",
+          body: { slug: api.slug, txHashes: [hash] },
+        });
+        recorded.push(...answer.payouts);
+      } catch (error) {
+        // Stop before the next transaction: the hash is what records this one later.
+        throw new Error(`transaction ${hash} is mined but was not recorded (${messageOf(error)})`);
+      }
+    };
+    const paid = (role: PayoutRow["role"]) =>
+      usd(recorded.filter((row) => row.role === role).reduce((sum, row) => sum + BigInt(row.amount), 0n));
     try {
       const result = await withdrawFromSplit({
         network: network!,
@@ -150,26 +167,28 @@ function setUp(root: HTMLElement): void {
         slug: api.slug,
         payTo: api.payTo as Address,
         split: api.split,
+        onMined: record,
       });
       if (result.nothingToWithdraw) {
         say(`${api.title}: nothing to withdraw`);
         return;
       }
-      // The gateway records the payouts from these transactions' transfers on chain, as for the CLI.
-      const recorded = await call<PayoutsResponse>("/creators/me/payouts", {
-        method: "POST",
-        body: { slug: api.slug, txHashes: result.txHashes },
-      });
-      const mine = recorded.payouts.filter((row) => row.role === "creator");
-      const paid = mine.reduce((sum, row) => sum + BigInt(row.amount), 0n);
       const count = result.txHashes.length;
       say(
-        `${api.title}: withdrew ${usd(paid)} to your wallet in ${count} transaction${count === 1 ? "" : "s"} (${result.txHashes.map(short).join(", ")})`,
+        `${api.title}: withdrew ${paid("creator")} to your wallet and ${paid("platform")} to the platform in ${count} transaction${count === 1 ? "" : "s"} (${result.txHashes.map(short).join(", ")})`,
         "good",
       );
       await showCreator();
     } catch (error) {
-      say(`Withdraw failed: ${messageOf(error)}`, "bad");
+      if (recorded.length) {
+        say(
+          `Withdraw stopped after paying ${paid("creator")} to you and ${paid("platform")} to the platform (recorded): ${messageOf(error)}`,
+          "bad",
+        );
+        await showCreator().catch(() => undefined);
+      } else {
+        say(`Withdraw failed: ${messageOf(error)}`, "bad");
+      }
     } finally {
       button.disabled = false;
     }

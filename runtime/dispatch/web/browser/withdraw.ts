@@ -1,4 +1,12 @@
-import { type Address, type Chain, custom, defineChain, getAddress, type JsonRpcAccount } from "viem";
+import {
+  type Address,
+  type Chain,
+  custom,
+  defineChain,
+  getAddress,
+  type Hash,
+  type JsonRpcAccount,
+} from "viem";
 import { createLocalSplitClient } from "../../../../splits/local-split-client.ts";
 import type { RevenueSplitter, WithdrawResult } from "../../../../splits/revenue-splitter.ts";
 import { resolveSplitTerms } from "../../../../splits/split-terms.ts";
@@ -15,6 +23,8 @@ export interface WithdrawInput {
   /** The API's split address (its payTo): the terms must lead here, or nothing is sent. */
   payTo: Address;
   split: SplitInfo;
+  /** Called as each transaction is mined, before the wallet is asked for the next one. */
+  onMined?: (hash: Hash) => Promise<void>;
 }
 
 /**
@@ -41,7 +51,7 @@ export async function withdrawFromSplit(input: WithdrawInput): Promise<WithdrawR
     minBps: input.split.platformFeeBps,
     maxBps: input.split.platformFeeBps,
   });
-  const splitter = splitterFor(input.network, input.split, browserWallet());
+  const splitter = splitterFor(input, browserWallet());
   // Money goes only where the payments went: terms that predict another address send nothing.
   const predicted = await splitter.predictAddress(terms);
   if (predicted !== getAddress(input.payTo)) {
@@ -54,7 +64,8 @@ export async function withdrawFromSplit(input: WithdrawInput): Promise<WithdrawR
 }
 
 /** The splitter that made this API's payTo, driven through the wallet (its node answers the reads). */
-function splitterFor(network: string, split: SplitInfo, wallet: Eip1193Provider): RevenueSplitter {
+function splitterFor(input: WithdrawInput, wallet: Eip1193Provider): RevenueSplitter {
+  const { network, split } = input;
   if (split.kind === "local-payment-splitter") {
     if (!split.factory) {
       throw new Error("the gateway names no split factory (SPLIT_FACTORY): run `402claw withdraw` instead");
@@ -64,6 +75,7 @@ function splitterFor(network: string, split: SplitInfo, wallet: Eip1193Provider)
       transport: custom(wallet),
       factory: getAddress(split.factory),
       pollingInterval: RECEIPT_POLL_MS,
+      ...(input.onMined ? { onMined: input.onMined } : {}),
     });
   }
   if (split.kind === "0xsplits-v2") {
