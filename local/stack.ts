@@ -148,6 +148,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         ADMIN_TOKEN: adminToken,
         AUTH_SECRET: randomBytes(32).toString("hex"),
         PLATFORM_WALLET: LOCAL_PLATFORM_WALLET.address,
+        // The dashboard creates a never-used split through it, as `402claw withdraw` does.
+        SPLIT_FACTORY: splits.factory,
         // batch-settlement: the local receiver-authorizer key (a platform secret in production).
         RECEIVER_AUTHORIZER_KEY: chain.batchSettlement.receiverAuthorizer.privateKey,
         BATCH_WITHDRAW_DELAY_SECONDS: String(chain.batchSettlement.withdrawDelay),

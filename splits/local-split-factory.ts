@@ -4,8 +4,6 @@ import {
   concat,
   createPublicClient,
   createWalletClient,
-  encodeAbiParameters,
-  getAddress,
   getContractAddress,
   type Hex,
   http,
@@ -16,8 +14,6 @@ import { privateKeyToAccount } from "viem/accounts";
 import { ROLES } from "../chain/accounts.ts";
 import { localChain } from "../chain/local-chain.ts";
 import { compileLocalSplitFactory, type LocalSplitArtifacts } from "./compile-local-split-factory.ts";
-import { splitSalt } from "./split-salt.ts";
-import { creatorShareBps, type SplitTerms } from "./split-terms.ts";
 
 /**
  * The deterministic-deployment proxy (Arachnid's CREATE2 deployer) that anvil pre-deploys and most
@@ -85,39 +81,6 @@ export async function ensureLocalSplitFactory(
     throw new Error(`deploying the local split factory failed (tx ${txHash}); expected it at ${address}`);
   }
   return { address, artifacts, txHash };
-}
-
-/**
- * The PaymentSplitter address the factory deploys these terms to, computed offline exactly as
- * CREATE2 does: factory + salt(slug) + keccak256(PaymentSplitter creation code ++ abi.encode(payees, shares)).
- */
-export function predictLocalSplitAddress(
-  factory: Address,
-  paymentSplitterBytecode: Hex,
-  terms: SplitTerms,
-): Address {
-  const { payees, shares } = localSplitPayees(terms);
-  const constructorArgs = encodeAbiParameters(
-    [{ type: "address[]" }, { type: "uint256[]" }],
-    [payees, shares],
-  );
-  return getContractAddress({
-    opcode: "CREATE2",
-    from: factory,
-    salt: splitSalt(terms.apiSlug),
-    bytecode: concat([paymentSplitterBytecode, constructorArgs]),
-  });
-}
-
-/** PaymentSplitter shares are integers: basis points serve directly (creator first, platform second). */
-export function localSplitPayees(terms: SplitTerms): {
-  payees: [Address, Address];
-  shares: [bigint, bigint];
-} {
-  return {
-    payees: [getAddress(terms.creator), getAddress(terms.platform)],
-    shares: [BigInt(creatorShareBps(terms)), BigInt(terms.platformFeeBps)],
-  };
 }
 
 async function hasCode(

@@ -5,12 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { devAccount } from "../../chain/accounts.ts";
 import { formatUsd } from "../../core/price.ts";
 import type { LocalStack } from "../../local/stack.ts";
+import type { StatsResponse } from "../../runtime/dispatch/creators/responses.ts";
 import { splitRevenue } from "../../runtime/dispatch/creators/stats-summary.ts";
 import { createLocalPaymentSplitter } from "../../splits/local-payment-splitter.ts";
+import { paymentSplitterAbi } from "../../splits/local-split-abi.ts";
 import { ensureLocalSplitFactory } from "../../splits/local-split-factory.ts";
 import { demoPayerFetch } from "../support/pay.ts";
 import { makeTempProject, type TempProject } from "../support/temp-project.ts";
-import { startTestStack } from "../support/test-stack.ts";
+import { runCli, startTestStack } from "../support/test-stack.ts";
 import { waitFor } from "../support/wait.ts";
 import { launchChromium, screenshot, watchForProblems } from "./support/chromium.ts";
 import { type InjectedWallet, injectWallet } from "./support/injected-wallet.ts";
@@ -34,7 +36,10 @@ let wallet: InjectedWallet;
 let page: Page;
 let problems: string[];
 const fields = () => stack.devFile as unknown as DevFields;
-const cities = () => stack.devFile.apis.find((api) => api.slug === "world-cities")!;
+const cities = () => {
+  const api = stack.devFile.apis.find((entry) => entry.slug === "world-cities")!;
+  return { ...api, payTo: api.payTo as Address };
+};
 const chain = () => createPublicClient({ transport: http(stack.chain.rpcUrl) });
 const db = () => stack.mf.getD1Database("DB", "dispatch");
 
@@ -307,10 +312,40 @@ describe("the creator dashboard", () => {
     await page.locator(`table.logs tbody tr[data-id="${id}"]`).waitFor({ timeout: 20_000 });
   });
 
-  it("withdraws through the wallet: the creator's share reaches the creator's wallet and is recorded", async () => {
+  it("sends nothing when the split terms it is given do not lead to the API's payTo", async () => {
+    // As if the fee had changed since the API was published: the terms now predict another address.
+    await page.route("**/creators/me/stats*", async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as StatsResponse;
+      for (const api of body.apis) api.split.platformFeeBps += 500;
+      await route.fulfill({ response, json: body });
+    });
+    try {
+      await page.reload();
+      await page.getByRole("button", { name: "Sign in with wallet" }).click();
+      await page.locator("#creator").waitFor({ state: "visible" });
+      const sentBefore = wallet.requests.filter((method) => method === "eth_sendTransaction").length;
+      await page.getByRole("button", { name: "Withdraw World Cities" }).click();
+      const refused = page.locator("main .status.bad");
+      await refused.waitFor({ timeout: 30_000 });
+      expect(await refused.textContent()).toMatch(
+        new RegExp(
+          `^Withdraw failed: these split terms lead to 0x[0-9a-fA-F]{40}, but world-cities is paid to ${cities().payTo}: nothing was sent$`,
+        ),
+      );
+      expect(wallet.requests.filter((method) => method === "eth_sendTransaction").length).toBe(sentBefore);
+      expect(await chain().getCode({ address: cities().payTo })).toBeUndefined();
+    } finally {
+      await page.unroute("**/creators/me/stats*");
+    }
+    await page.reload();
+    await page.getByRole("button", { name: "Sign in with wallet" }).click();
+    await page.locator("#creator").waitFor({ state: "visible" });
+  });
+
+  it("withdraws through the wallet from a split never deployed: creates it, pays the share, records it", async () => {
     const owner = wallet.account.address;
     const { platform } = fields();
-    // The split is deployed lazily, as `402claw withdraw` does on its first run.
     const splitter = createLocalPaymentSplitter({
       rpcUrl: stack.chain.rpcUrl,
       chainId: stack.chain.chainId,
@@ -327,29 +362,71 @@ describe("the creator dashboard", () => {
       platform: platform.wallet,
       platformFeeBps: platform.platformFeeBps,
     };
-    await splitter.ensureDeployed(terms);
-    const balance = () =>
+    // A fresh marketplace: payments went to the predicted address, nobody has withdrawn yet.
+    expect(await splitter.predictAddress(terms)).toBe(cities().payTo);
+    expect(await splitter.isDeployed(terms)).toBe(false);
+    const balance = (who: Address) =>
       chain().readContract({
         address: stack.chain.asset,
         abi: erc20Abi,
         functionName: "balanceOf",
-        args: [owner],
+        args: [who],
       });
-    const before = await balance();
+    const before = { creator: await balance(owner), platform: await balance(platform.wallet) };
     const settled = (await ledger("world-cities")).settled;
-    const { creatorShare } = splitRevenue(BigInt(settled.amount), platform.platformFeeBps);
+    expect(await balance(cities().payTo)).toBe(BigInt(settled.amount));
+    const { creatorShare, platformFee } = splitRevenue(BigInt(settled.amount), platform.platformFeeBps);
+    const sentBefore = wallet.requests.filter((method) => method === "eth_sendTransaction").length;
 
     await page.getByRole("button", { name: "Withdraw World Cities" }).click();
     await page.locator("main .status", { hasText: "withdrew" }).waitFor({ timeout: 30_000 });
-    expect(await balance()).toBe(before + creatorShare);
-    expect(wallet.requests).toContain("eth_sendTransaction");
-    await expect
-      .poll(() => cell('table.stats tr[data-slug="world-cities"]', "creator-paid").textContent())
-      .toBe(formatUsd(creatorShare));
-    expect(await cell('table.stats tr[data-slug="world-cities"]', "creator-unpaid").textContent()).toBe(
-      "$0.00",
+    expect(await page.locator("main .status").textContent()).toContain(
+      `World Cities: withdrew ${formatUsd(creatorShare)} to your wallet and ${formatUsd(platformFee)} to the platform in 3 transactions`,
     );
+    // Three transactions from the wallet: createSplit, release to the creator, release to the platform.
+    expect(wallet.requests.filter((method) => method === "eth_sendTransaction").length - sentBefore).toBe(3);
+    expect(await splitter.isDeployed(terms)).toBe(true);
+    expect(await balance(owner)).toBe(before.creator + creatorShare);
+    expect(await balance(platform.wallet)).toBe(before.platform + platformFee);
+    // Nothing withdrawable is left in the split.
+    expect(await splitter.balance(terms, stack.chain.asset)).toBe(0n);
+    for (const payee of [owner, platform.wallet]) {
+      expect(
+        await chain().readContract({
+          address: cities().payTo,
+          abi: paymentSplitterAbi,
+          functionName: "releasable",
+          args: [stack.chain.asset, payee],
+        }),
+      ).toBe(0n);
+    }
+
+    const row = 'table.stats tr[data-slug="world-cities"]';
+    await expect.poll(() => cell(row, "creator-paid").textContent()).toBe(formatUsd(creatorShare));
+    expect(await cell(row, "creator-unpaid").textContent()).toBe("$0.00");
+    const payouts = page.locator("table.payouts tbody tr");
+    await expect.poll(() => payouts.count()).toBe(2);
+    expect(await page.locator('table.payouts tr[data-role="creator"] td.num').textContent()).toBe(
+      formatUsd(creatorShare),
+    );
+    expect(await page.locator('table.payouts tr[data-role="platform"] td.num').textContent()).toBe(
+      formatUsd(platformFee),
+    );
+    // The CLI reads the same ledger: `402claw stats` reports the payout the page recorded.
+    const stats = await runCli(project, "stats", "world-cities", "--json");
+    expect(stats.code, stats.stderr).toBe(0);
+    const report = JSON.parse(stats.stdout) as StatsResponse;
+    expect(report.apis[0]!.payouts).toEqual({
+      creatorPaid: String(creatorShare),
+      platformPaid: String(platformFee),
+      creatorUnpaid: "0",
+    });
     await screenshot(page, "dashboard-withdrawn");
+
+    // A second withdrawal finds nothing due and sends nothing.
+    await page.getByRole("button", { name: "Withdraw World Cities" }).click();
+    await page.locator("main .status", { hasText: "nothing to withdraw" }).waitFor();
+    expect(wallet.requests.filter((method) => method === "eth_sendTransaction").length - sentBefore).toBe(3);
   });
 });
 

@@ -25,6 +25,8 @@ export interface DispatchEnv {
   FACILITATOR_AUTH?: string;
   PLATFORM_FEE_BPS?: string;
   PLATFORM_WALLET?: string;
+  /** The local PaymentSplitter factory (local stack only), so the dashboard can create a split. */
+  SPLIT_FACTORY?: string;
   MAX_BODY_BYTES?: string;
   CREATOR_TIMEOUT_MS?: string;
   /** CPU ms per call for APIs whose manifest sets no `limits.cpuMs` (default 1000). */

@@ -25,6 +25,11 @@ export interface DispatchSettings {
   facilitatorTimeoutMs: number;
   platformFeeBps?: number;
   platformWallet?: string;
+  /**
+   * The factory the APIs' revenue splits are created through, when the page must name it: the local
+   * PaymentSplitter factory. Unset in production, where 0xSplits' factory comes with its SDK.
+   */
+  splitFactory?: string;
   maxBodyBytes: number;
   creatorTimeoutMs: number;
   adminToken?: string;
@@ -95,6 +100,7 @@ const schema = z
     FACILITATOR_TIMEOUT_MS: withDefault(wholeNumber(100, 120_000, "milliseconds"), 15_000),
     PLATFORM_FEE_BPS: optional(wholeNumber(0, 10_000, "basis points")),
     PLATFORM_WALLET: optional(address),
+    SPLIT_FACTORY: optional(address),
     MAX_BODY_BYTES: withDefault(wholeNumber(1, MAX_MAX_BODY_BYTES, "bytes"), DEFAULT_MAX_BODY_BYTES),
     CREATOR_TIMEOUT_MS: withDefault(wholeNumber(100, 300_000, "milliseconds"), DEFAULT_CREATOR_TIMEOUT_MS),
     ADMIN_TOKEN: optional(z.string()),
@@ -156,6 +162,7 @@ function parseSettings(env: DispatchEnv): DispatchSettings | HttpError {
     facilitatorTimeoutMs: value.FACILITATOR_TIMEOUT_MS,
     ...(value.PLATFORM_FEE_BPS !== undefined ? { platformFeeBps: value.PLATFORM_FEE_BPS } : {}),
     ...(value.PLATFORM_WALLET ? { platformWallet: value.PLATFORM_WALLET } : {}),
+    ...(value.SPLIT_FACTORY ? { splitFactory: value.SPLIT_FACTORY } : {}),
     maxBodyBytes: value.MAX_BODY_BYTES,
     creatorTimeoutMs: value.CREATOR_TIMEOUT_MS,
     ...(value.ADMIN_TOKEN ? { adminToken: value.ADMIN_TOKEN } : {}),

@@ -5,6 +5,11 @@ import { localChain } from "../../../chain/local-chain.ts";
 /** A browser wallet for tests: its account can be switched, and every request it served is kept. */
 export interface InjectedWallet {
   use(account: PrivateKeyAccount): void;
+  /**
+   * Sends `count` more transactions, then refuses every further one (EIP-1193 error 4001, as when a
+   * person presses Reject) until called with `undefined`.
+   */
+  limitTransactions(count: number | undefined): void;
   readonly account: PrivateKeyAccount;
   /** The EIP-1193 methods the page asked for, in order. */
   readonly requests: string[];
@@ -23,6 +28,7 @@ export async function injectWallet(
   initial: PrivateKeyAccount,
 ): Promise<InjectedWallet> {
   let account = initial;
+  let allowance: number | undefined;
   const requests: string[] = [];
   const viemChain = localChain(chain.chainId, chain.rpcUrl);
   const publicClient = createPublicClient({ chain: viemChain, transport: http(chain.rpcUrl) });
@@ -53,6 +59,10 @@ export async function injectWallet(
       case "eth_sendTransaction": {
         const [tx] = params as [{ from: string; to: Hex; data?: Hex; value?: Hex; gas?: Hex }];
         assertOwnAccount(tx.from);
+        if (allowance !== undefined) {
+          if (allowance <= 0) throw new WalletRefusal(4001, "User rejected the request.");
+          allowance--;
+        }
         const wallet = createWalletClient({ account, chain: viemChain, transport: http(chain.rpcUrl) });
         return wallet.sendTransaction({
           to: tx.to,
@@ -74,8 +84,16 @@ export async function injectWallet(
 
   await context.exposeFunction(BINDING, async (method: string, paramsJson: string) => {
     requests.push(method);
-    const result = await serve(method, JSON.parse(paramsJson) as unknown[]);
-    return JSON.stringify({ result });
+    try {
+      const result = await serve(method, JSON.parse(paramsJson) as unknown[]);
+      return JSON.stringify({ result });
+    } catch (error) {
+      // EIP-1193: a provider rejects with { code, message }; the page's viem maps 4001 to a rejection.
+      const code = error instanceof WalletRefusal ? error.code : -32603;
+      return JSON.stringify({
+        error: { code, message: error instanceof Error ? error.message : String(error) },
+      });
+    }
   });
   await context.addInitScript((binding: string) => {
     const call = (window as unknown as Record<string, (method: string, params: string) => Promise<string>>)[
@@ -85,7 +103,11 @@ export async function injectWallet(
       isTestWallet: true,
       async request({ method, params }: { method: string; params?: unknown[] }) {
         const bound = call ?? (window as unknown as Record<string, typeof call>)[binding];
-        const answer = JSON.parse(await bound!(method, JSON.stringify(params ?? []))) as { result: unknown };
+        const answer = JSON.parse(await bound!(method, JSON.stringify(params ?? []))) as {
+          result?: unknown;
+          error?: { code: number; message: string };
+        };
+        if (answer.error) throw Object.assign(new Error(answer.error.message), { code: answer.error.code });
         return answer.result;
       },
       on() {},
@@ -98,9 +120,22 @@ export async function injectWallet(
     use(next) {
       account = next;
     },
+    limitTransactions(count) {
+      allowance = count;
+    },
     get account() {
       return account;
     },
     requests,
   };
+}
+
+/** An EIP-1193 provider error: the code tells the page why (4001: the person refused). */
+class WalletRefusal extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
 }

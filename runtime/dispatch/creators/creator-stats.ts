@@ -1,3 +1,4 @@
+import { CALL_ROWS_SQL } from "./call-rows.ts";
 import type { OwnedApi } from "./owned-apis.ts";
 import type { ApiStats, WindowName } from "./responses.ts";
 import { type StateTotals, summarizePayouts, summarizeWindow } from "./stats-summary.ts";
@@ -13,6 +14,7 @@ export async function creatorStats(
   scope: { owner: string; slug?: string | undefined },
   apis: readonly OwnedApi[],
   now: number,
+  platform: { wallet?: string | undefined; splitFactory?: string | undefined } = {},
 ): Promise<ApiStats[]> {
   if (apis.length === 0) return [];
   // A subquery rather than a list of slugs: D1 caps bound parameters per statement.
@@ -27,11 +29,7 @@ export async function creatorStats(
         `SELECT api_slug, state, COUNT(*) AS n, SUM(amount_atomic) AS amount,
            SUM(created_at >= ?) AS n24, SUM(CASE WHEN created_at >= ? THEN amount_atomic ELSE 0 END) AS amount24,
            SUM(created_at >= ?) AS n7, SUM(CASE WHEN created_at >= ? THEN amount_atomic ELSE 0 END) AS amount7
-         FROM (SELECT api_slug, state, amount_atomic, created_at FROM payments
-               UNION ALL
-               -- batch-settlement vouchers: settled ones are in the split, charged/claimed ones are owed.
-               SELECT api_slug, CASE state WHEN 'settled' THEN 'settled' ELSE 'batch_' || state END,
-                 amount_atomic, created_at FROM vouchers)
+         FROM (${CALL_ROWS_SQL})
          WHERE api_slug IN (${owned}) GROUP BY api_slug, state`,
       )
       .bind(since24h, since24h, since7d, since7d, ...ownedParams),
@@ -77,6 +75,13 @@ export async function creatorStats(
         paid.get(api.slug) ?? { creator: 0n, platform: 0n },
         BigInt(windows.allTime.revenue.creatorShare),
       ),
+      split: {
+        kind: api.splitKind,
+        creator: api.owner,
+        platform: platform.wallet ?? null,
+        platformFeeBps: api.platformFeeBps,
+        factory: api.splitKind === "local-payment-splitter" ? (platform.splitFactory ?? null) : null,
+      },
     };
   });
 }

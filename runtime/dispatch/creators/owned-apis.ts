@@ -9,6 +9,8 @@ export interface OwnedApi {
   priceAtomic: string;
   payTo: string;
   platformFeeBps: number;
+  /** Which splitter made `payTo` (null for APIs registered before splits were recorded). */
+  splitKind: "0xsplits-v2" | "local-payment-splitter" | null;
 }
 
 /**
@@ -19,7 +21,7 @@ export async function ownedApis(db: D1Database, owner: string, slug?: string): P
   const filter = slug === undefined ? "" : " AND slug = ?";
   const { results } = await db
     .prepare(
-      `SELECT slug, title, status, owner, price_atomic, pay_to, platform_fee_bps FROM apis
+      `SELECT slug, title, status, owner, price_atomic, pay_to, platform_fee_bps, split_kind FROM apis
         WHERE lower(owner) = lower(?)${filter} ORDER BY slug`,
     )
     .bind(...(slug === undefined ? [owner] : [owner, slug]))
@@ -35,6 +37,8 @@ export async function ownedApis(db: D1Database, owner: string, slug?: string): P
     priceAtomic: String(row.price_atomic),
     payTo: String(row.pay_to),
     platformFeeBps: Number(row.platform_fee_bps ?? 0),
+    splitKind:
+      row.split_kind === "0xsplits-v2" || row.split_kind === "local-payment-splitter" ? row.split_kind : null,
   }));
 }
 

@@ -9,6 +9,7 @@ import { HttpError } from "../../shared/http-error.ts";
 import type { DispatchEnv } from "../env.ts";
 import { dispatchSettings } from "../settings.ts";
 import type { OwnedApi } from "./owned-apis.ts";
+import { payoutsOf } from "./payout-rows.ts";
 import { payoutTransfers } from "./payout-transfers.ts";
 import type { PayoutRow, SkippedTransaction } from "./responses.ts";
 
@@ -62,7 +63,7 @@ export async function recordPayoutsFromChain(
     }
   }
   if (statements.length) await env.DB.batch(statements);
-  return { payouts: await payoutRows(env.DB, api.slug, unique), skipped };
+  return { payouts: await payoutsOf(env.DB, api.slug, unique), skipped };
 }
 
 async function readReceipt(
@@ -77,26 +78,4 @@ async function readReceipt(
       cause: error instanceof Error ? error.message.split("\n")[0] : String(error),
     });
   }
-}
-
-async function payoutRows(db: D1Database, slug: string, txHashes: readonly string[]): Promise<PayoutRow[]> {
-  if (txHashes.length === 0) return [];
-  const { results } = await db
-    .prepare(
-      `SELECT id, api_slug, recipient, role, amount_atomic, tx_hash, status, created_at, confirmed_at FROM payouts
-        WHERE api_slug = ? AND tx_hash IN (${txHashes.map(() => "?").join(", ")}) ORDER BY id`,
-    )
-    .bind(slug, ...txHashes)
-    .all<Record<string, unknown>>();
-  return results.map((row) => ({
-    id: Number(row.id),
-    apiSlug: String(row.api_slug),
-    recipient: String(row.recipient),
-    role: row.role === "creator" ? "creator" : "platform",
-    amount: String(row.amount_atomic),
-    txHash: String(row.tx_hash),
-    status: String(row.status),
-    createdAt: Number(row.created_at),
-    confirmedAt: row.confirmed_at == null ? null : Number(row.confirmed_at),
-  }));
 }

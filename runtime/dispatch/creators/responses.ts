@@ -28,6 +28,19 @@ export interface ApiStats {
   platformFeeBps: number;
   windows: Record<WindowName, WindowStats>;
   payouts: PayoutStats;
+  /** The split's terms as `payTo` was made from them: what a wallet needs to create it and withdraw. */
+  split: SplitInfo;
+}
+
+/** An API's revenue split: public anyway (it is on chain), so a page can send `402claw withdraw`'s transactions. */
+export interface SplitInfo {
+  kind: "0xsplits-v2" | "local-payment-splitter" | null;
+  creator: string;
+  /** The platform wallet (the gateway's PLATFORM_WALLET); null when the gateway has none set. */
+  platform: string | null;
+  platformFeeBps: number;
+  /** The factory that creates the split, when the SDK does not know it (the local stack's). */
+  factory: string | null;
 }
 
 /** The windows every stat is given for: the last 24 hours, the last 7 days, and all time. */
@@ -85,6 +98,12 @@ export interface PayoutsResponse {
   slug: string;
   payouts: PayoutRow[];
   skipped: SkippedTransaction[];
+}
+
+/** `GET /creators/me/payouts`: an API's latest payouts, newest first. */
+export interface PayoutListResponse {
+  slug: string;
+  payouts: PayoutRow[];
 }
 
 /** One bucket of an API's calls and revenue: the same numbers as a stats window, per time slice. */

@@ -2,13 +2,21 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { HttpError } from "../../shared/http-error.ts";
 import type { DispatchEnv } from "../env.ts";
+import { dispatchSettings } from "../settings.ts";
 import { creatorLogs, DEFAULT_LOG_LIMIT, MAX_LOG_LIMIT } from "./creator-logs.ts";
 import { creatorStats } from "./creator-stats.ts";
 import { jsonBody } from "./json-body.ts";
 import { ownedApi, ownedApis } from "./owned-apis.ts";
+import { DEFAULT_PAYOUT_LIMIT, latestPayouts, MAX_PAYOUT_LIMIT } from "./payout-rows.ts";
 import { recordPayoutsFromChain } from "./record-payouts.ts";
 import { requireCreator } from "./require-creator.ts";
-import type { LogsResponse, PayoutsResponse, SeriesResponse, StatsResponse } from "./responses.ts";
+import type {
+  LogsResponse,
+  PayoutListResponse,
+  PayoutsResponse,
+  SeriesResponse,
+  StatsResponse,
+} from "./responses.ts";
 import { issueChallenge, openSession } from "./sign-in.ts";
 import { BUCKETS, statsSeries } from "./stats-series.ts";
 
@@ -21,6 +29,10 @@ const logsQuery = z.object({
 const seriesQuery = z.object({
   slug,
   bucket: z.enum(Object.keys(BUCKETS) as [keyof typeof BUCKETS]).default("hour"),
+});
+const payoutsQuery = z.object({
+  slug,
+  limit: z.coerce.number().int().min(1).max(MAX_PAYOUT_LIMIT).default(DEFAULT_PAYOUT_LIMIT),
 });
 const payoutsBody = z.object({
   slug,
@@ -51,13 +63,17 @@ export function creatorRoutes(): Hono<Env> {
   app.get("/me/stats", (c) =>
     answer(c.req.raw, c.env, async (request, env, now) => {
       const { address } = await requireCreator(request, env, now);
+      const settings = dispatchSettings(env);
       const given = new URL(request.url).searchParams.get("slug") || undefined;
       const only = given === undefined ? undefined : parse(slug, given, "slug");
       const apis = await ownedApis(env.DB, address, only);
       return {
         address,
         generatedAt: new Date(now).toISOString(),
-        apis: await creatorStats(env.DB, { owner: address, slug: only }, apis, now),
+        apis: await creatorStats(env.DB, { owner: address, slug: only }, apis, now, {
+          wallet: settings.platformWallet,
+          splitFactory: settings.splitFactory,
+        }),
       } satisfies StatsResponse;
     }),
   );
@@ -87,6 +103,18 @@ export function creatorRoutes(): Hono<Env> {
     }),
   );
 
+  app.get("/me/payouts", (c) =>
+    answer(c.req.raw, c.env, async (request, env, now) => {
+      const { address } = await requireCreator(request, env, now);
+      const query = parse(payoutsQuery, Object.fromEntries(new URL(request.url).searchParams), "query");
+      const api = await ownedApi(env.DB, address, query.slug);
+      return {
+        slug: api.slug,
+        payouts: await latestPayouts(env.DB, api.slug, query.limit),
+      } satisfies PayoutListResponse;
+    }),
+  );
+
   app.post("/me/payouts", (c) =>
     answer(c.req.raw, c.env, async (request, env, now) => {
       const { address } = await requireCreator(request, env, now);
@@ -102,7 +130,7 @@ export function creatorRoutes(): Hono<Env> {
       404,
       "not_found",
       "creator endpoints: POST /creators/challenge, POST /creators/session, GET /creators/me/stats, " +
-        "GET /creators/me/logs, GET /creators/me/series, POST /creators/me/payouts",
+        "GET /creators/me/logs, GET /creators/me/series, GET and POST /creators/me/payouts",
     );
   });
   return app;

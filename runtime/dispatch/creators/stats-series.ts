@@ -1,3 +1,4 @@
+import { CALL_ROWS_SQL } from "./call-rows.ts";
 import type { OwnedApi } from "./owned-apis.ts";
 import type { SeriesPoint } from "./responses.ts";
 import { type StateTotals, summarizeWindow } from "./stats-summary.ts";
@@ -11,7 +12,8 @@ export type BucketName = keyof typeof BUCKETS;
 
 /**
  * One API's calls and revenue per hour or day, oldest first, with empty buckets as zeros. Each
- * bucket is summed by `summarizeWindow`, so the chart adds up to what `402claw stats` reports.
+ * bucket is summed by `summarizeWindow` over the same calls (exact payments and vouchers), so the
+ * chart adds up to what `402claw stats` reports.
  */
 export async function statsSeries(
   db: D1Database,
@@ -25,7 +27,7 @@ export async function statsSeries(
   const { results } = await db
     .prepare(
       `SELECT (created_at / CAST(?1 AS INTEGER)) * CAST(?1 AS INTEGER) AS start, state, COUNT(*) AS n, SUM(amount_atomic) AS amount
-         FROM payments WHERE api_slug = ?2 AND created_at >= ?3 GROUP BY start, state`,
+         FROM (${CALL_ROWS_SQL}) WHERE api_slug = ?2 AND created_at >= ?3 GROUP BY start, state`,
     )
     .bind(ms, api.slug, first)
     .all<{ start: number; state: string; n: number; amount: number | null }>();

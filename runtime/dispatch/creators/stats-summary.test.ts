@@ -21,6 +21,26 @@ describe("summarizeWindow", () => {
     });
   });
 
+  it("counts vouchers settled to the split as paid, and vouchers still owed as unsettled", () => {
+    // The ledger report's names for voucher states (the platform view sums it with this function).
+    const stats = summarizeWindow(
+      [
+        { state: "settled", payments: 1, amount: 1000n },
+        { state: "batch_settled", payments: 4, amount: 4000n },
+        { state: "batch_claimed", payments: 2, amount: 2000n },
+        { state: "batch_charged", payments: 3, amount: 3000n },
+      ],
+      1000,
+    );
+    expect(stats).toMatchObject({
+      calls: 10,
+      paidCalls: 5,
+      failedCalls: 0,
+      unsettled: { payments: 5, amount: "5000" },
+      revenue: { gross: "5000", platformFee: "500", creatorShare: "4500" },
+    });
+  });
+
   it("reports an idle API as zeros, not as missing numbers", () => {
     expect(summarizeWindow([], 500)).toEqual({
       calls: 0,

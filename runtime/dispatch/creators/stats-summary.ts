@@ -37,6 +37,13 @@ export function splitRevenue(
   };
 }
 
+/**
+ * States whose money is in the API's split: a settled exact payment, and a batch-settlement voucher
+ * settled to the split (the ledger report names it `batch_settled`). Every other state but `failed`
+ * is owed or not yet known.
+ */
+const SETTLED_STATES = new Set(["settled", "batch_settled"]);
+
 /** Sums one API's per-state totals into the numbers a creator reads. */
 export function summarizeWindow(totals: readonly StateTotals[], platformFeeBps: number): WindowStats {
   let calls = 0;
@@ -46,7 +53,7 @@ export function summarizeWindow(totals: readonly StateTotals[], platformFeeBps: 
   const unsettled = { payments: 0, amount: 0n };
   for (const { state, payments, amount } of totals) {
     calls += payments;
-    if (state === "settled") {
+    if (SETTLED_STATES.has(state)) {
       paidCalls += payments;
       gross += amount;
     } else if (state === "failed") {

@@ -43,7 +43,8 @@ You see the same numbers as <code>402claw stats</code>.</p>
 <figure class="chart" aria-label="Calls and revenue over time"><div id="chart"></div><figcaption>Paid calls and revenue (USD) per bucket</figcaption></figure>
 <h3>Recent calls <span class="muted">(updates live)</span></h3>
 <div class="scroll"><table class="logs"><thead><tr><th scope="col">Time</th><th scope="col">State</th><th scope="col">Status</th><th scope="col" class="num">Amount</th><th scope="col" class="num">Latency</th><th scope="col">Payer</th><th scope="col">Transaction</th></tr></thead><tbody></tbody></table></div>
-<h3>Payouts</h3><p class="payouts muted">Withdraw pays the split's balance out: your share to your wallet, the platform fee to the platform.</p>
+<h3>Payouts</h3><p class="muted">Withdraw pays the split's balance out: your share to your wallet, the platform fee to the platform. The first withdrawal also creates the split (one more transaction).</p>
+<div class="scroll"><table class="payouts"><thead><tr><th scope="col">Time</th><th scope="col">To</th><th scope="col" class="num">Amount</th><th scope="col">Transaction</th></tr></thead><tbody></tbody></table></div>
 </section>
 <section id="platform" hidden aria-labelledby="platform-h"><h2 id="platform-h">Platform</h2>
 <dl class="facts totals"></dl>

@@ -1,9 +1,11 @@
-import type { Address } from "viem";
+import { type Address, getAddress, type Hash, isAddress } from "viem";
 import type { PlatformOverview } from "../../admin/overview-response.ts";
 import type {
   ApiStats,
   LogLine,
   LogsResponse,
+  PayoutListResponse,
+  PayoutRow,
   PayoutsResponse,
   SeriesResponse,
   StatsResponse,
@@ -113,7 +115,10 @@ function setUp(root: HTMLElement): void {
           el("th", api.title, { scope: "row" }),
           numberCell(String(all.paidCalls), "paid-calls"),
           numberCell(String(all.failedCalls), "failed-calls"),
-          numberCell(String(all.unsettled.payments), "unsettled"),
+          numberCell(
+            all.unsettled.payments ? `${all.unsettled.payments} (${usd(all.unsettled.amount)})` : "0",
+            "unsettled",
+          ),
           numberCell(usd(all.revenue.gross), "gross"),
           numberCell(usd(all.revenue.platformFee), "platform-fee"),
           numberCell(usd(all.revenue.creatorShare), "creator-share"),
@@ -135,35 +140,55 @@ function setUp(root: HTMLElement): void {
   }
 
   async function withdraw(api: ApiStats, button: HTMLButtonElement): Promise<void> {
-    if (!address || !platformWallet) return;
+    if (!address) return;
     button.disabled = true;
     say(`Withdrawing ${api.title}: confirm the transactions in your wallet…`);
+    // Each payout is recorded as soon as its transaction is mined (the gateway reads it from the
+    // chain), so a transaction the wallet refuses later never leaves an earlier payout unrecorded.
+    const recorded: PayoutRow[] = [];
+    const record = async (hash: Hash) => {
+      try {
+        const answer = await call<PayoutsResponse>("/creators/me/payouts", {
+          method: "POST",
+          body: { slug: api.slug, txHashes: [hash] },
+        });
+        recorded.push(...answer.payouts);
+      } catch (error) {
+        // Stop before the next transaction: the hash is what records this one later.
+        throw new Error(`transaction ${hash} is mined but was not recorded (${messageOf(error)})`);
+      }
+    };
+    const paid = (role: PayoutRow["role"]) =>
+      usd(recorded.filter((row) => row.role === role).reduce((sum, row) => sum + BigInt(row.amount), 0n));
     try {
-      const hashes = await withdrawFromSplit({
+      const result = await withdrawFromSplit({
         network: network!,
         asset: asset as Address,
-        split: api.payTo as Address,
-        creator: address,
-        platform: platformWallet as Address,
+        slug: api.slug,
+        payTo: api.payTo as Address,
+        split: api.split,
+        onMined: record,
       });
-      if (hashes.length === 0) {
+      if (result.nothingToWithdraw) {
         say(`${api.title}: nothing to withdraw`);
         return;
       }
-      // The gateway records the payouts from these transactions' transfers on chain.
-      const recorded = await call<PayoutsResponse>("/creators/me/payouts", {
-        method: "POST",
-        body: { slug: api.slug, txHashes: hashes },
-      });
-      const mine = recorded.payouts.filter((row) => row.role === "creator");
-      const paid = mine.reduce((sum, row) => sum + BigInt(row.amount), 0n);
+      const count = result.txHashes.length;
       say(
-        `${api.title}: withdrew ${usd(paid)} to your wallet in ${hashes.length} transaction${hashes.length === 1 ? "" : "s"} (${hashes.map(short).join(", ")})`,
+        `${api.title}: withdrew ${paid("creator")} to your wallet and ${paid("platform")} to the platform in ${count} transaction${count === 1 ? "" : "s"} (${result.txHashes.map(short).join(", ")})`,
         "good",
       );
       await showCreator();
     } catch (error) {
-      say(`Withdraw failed: ${messageOf(error)}`, "bad");
+      if (recorded.length) {
+        say(
+          `Withdraw stopped after paying ${paid("creator")} to you and ${paid("platform")} to the platform (recorded): ${messageOf(error)}`,
+          "bad",
+        );
+        await showCreator().catch(() => undefined);
+      } else {
+        say(`Withdraw failed: ${messageOf(error)}`, "bad");
+      }
     } finally {
       button.disabled = false;
     }
@@ -177,7 +202,7 @@ function setUp(root: HTMLElement): void {
     }
     window.clearTimeout(timer);
     try {
-      await Promise.all([refreshChart(), refreshLogs()]);
+      await Promise.all([refreshChart(), refreshLogs(), refreshPayouts()]);
     } finally {
       timer = window.setTimeout(() => void live(), LIVE_INTERVAL_MS);
     }
@@ -203,6 +228,16 @@ function setUp(root: HTMLElement): void {
       `/creators/me/series?slug=${encodeURIComponent(slugSelect.value)}&bucket=${bucketSelect.value}`,
     );
     drawChart(find(creator, "#chart"), find(creator, ".chart figcaption"), series);
+  }
+
+  async function refreshPayouts(): Promise<void> {
+    if (!slugSelect.value) return;
+    const { payouts } = await call<PayoutListResponse>(
+      `/creators/me/payouts?slug=${encodeURIComponent(slugSelect.value)}`,
+    );
+    const body = find(creator, "table.payouts tbody");
+    if (payouts.length) body.replaceChildren(...payouts.map(payoutRow));
+    else body.replaceChildren(emptyRow("No payouts yet.", 4));
   }
 
   async function refreshLogs(): Promise<number> {
@@ -285,12 +320,39 @@ function logRow(line: LogLine): HTMLTableRowElement {
   const row = el("tr", "", { "data-id": line.id });
   row.append(
     el("td", new Date(line.createdAt).toLocaleString()),
-    el("td", line.state),
+    el("td", stateLabel(line.state), { "data-state": line.state }),
     el("td", line.responseStatus === null ? "–" : String(line.responseStatus)),
     numberCell(usd(line.amount)),
     numberCell(line.latencyMs === null ? "–" : `${line.latencyMs} ms`),
-    el("td", short(line.payer), { title: line.payer }),
+    el("td", short(checksummed(line.payer)), { title: checksummed(line.payer) }),
     el("td", line.txHash ? short(line.txHash) : "–", line.txHash ? { title: line.txHash } : {}),
   );
+  return row;
+}
+
+function payoutRow(payout: PayoutRow): HTMLTableRowElement {
+  const row = el("tr", "", { "data-id": String(payout.id), "data-role": payout.role });
+  row.append(
+    el("td", new Date((payout.confirmedAt ?? payout.createdAt) * 1000).toLocaleString()),
+    el("td", payout.role === "creator" ? "You" : "Platform fee", { title: payout.recipient }),
+    numberCell(usd(payout.amount)),
+    el("td", short(payout.txHash), { title: payout.txHash }),
+  );
+  return row;
+}
+
+/** A batch-settlement voucher's state reads as what it is: e.g. `batch_charged` → "charged (voucher)". */
+function stateLabel(state: string): string {
+  return state.startsWith("batch_") ? `${state.slice("batch_".length)} (voucher)` : state;
+}
+
+/** Ledgers store some payers in lower case; people compare addresses in their checksummed form. */
+function checksummed(address: string): string {
+  return isAddress(address, { strict: false }) ? getAddress(address) : address;
+}
+
+function emptyRow(text: string, columns: number): HTMLTableRowElement {
+  const row = el("tr");
+  row.append(el("td", text, { colspan: String(columns), class: "muted" }));
   return row;
 }
