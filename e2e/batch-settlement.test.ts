@@ -7,6 +7,7 @@ import type { LocalStack } from "../local/stack.ts";
 import type { VoucherRecord } from "../runtime/ledger/channel-types.ts";
 import { balanceOf } from "./support/chain.ts";
 import { type CountingServer, startCountingServer } from "./support/counting-server.ts";
+import { auditDiscovery } from "./support/discovery-audit.ts";
 import { makeTempProject, type TempProject } from "./support/temp-project.ts";
 import { runCli, startTestStack } from "./support/test-stack.ts";
 
@@ -236,6 +237,10 @@ describe("batch-settlement through the gateway", () => {
     });
     const llms = await (await fetch(`${stack.url}/llms.txt`)).text();
     expect(llms).toContain("$0.0001 per returned row, at most $0.001 per call");
+    // x402scan's registration reads the range and still finds the API invocable.
+    const audit = await auditDiscovery(stack.url);
+    expect(audit.errors).toEqual([]);
+    expect(audit.resources).toContain(`${stack.url}/rows-priced`);
   });
 
   it("charges a voucher rows × pricePerRow for a data API, capped at its price; exact pays the price", async () => {
