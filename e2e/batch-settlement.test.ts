@@ -171,13 +171,14 @@ describe("batch-settlement through the gateway", () => {
 
   it("charges a voucher what the function reported (usage pricing); exact pays the price", async () => {
     const payer = batchPayer({ chain: stack.chain, privateKey: payerKey });
-    for (const query of ["", "", "?charge=$0.5"]) {
+    for (const query of ["", "", "?charge=$0.5", "?charge=lots"]) {
       const response = await payer.fetch(`${stack.url}/metered${query}`);
       expect(response.status).toBe(200);
       await response.arrayBuffer();
     }
     const metered = (await vouchersOf(payer.address)).filter((voucher) => voucher.apiSlug === "metered");
-    // A reported charge above the price is ignored: the call costs the price, never more.
+    // A reported charge above the price costs the price, never more; one that is not an amount
+    // costs nothing (no voucher is recorded for a zero charge).
     expect(metered.map((voucher) => voucher.amount)).toEqual(["400", "400", "1000"]);
     const exact = batchPayer({ chain: stack.chain, privateKey: payerKey, exactOnly: true });
     const paid = await exact.fetch(`${stack.url}/metered`);

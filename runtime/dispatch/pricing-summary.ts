@@ -14,7 +14,8 @@ export interface PricingSummary {
 
 /** The pricing of an API for the catalog, /openapi.json, /llms.txt and its page. */
 export function pricingSummary(api: ApiRecord): PricingSummary {
-  const maxPrice = formatUsd(BigInt(api.priceAtomic));
+  // As the creator wrote it ("$0.001"), as every page has always shown it.
+  const maxPrice = api.priceUsd;
   if (!api.pricing) return { mode: "fixed", maxPrice, minPrice: maxPrice };
   return {
     mode: "range",

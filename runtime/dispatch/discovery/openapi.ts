@@ -1,3 +1,4 @@
+import { formatUsd } from "../../../core/price.ts";
 import type { ApiRecord } from "../api-record.ts";
 import { pricingSummary, pricingText } from "../pricing-summary.ts";
 import type { DispatchSettings } from "../settings.ts";
@@ -90,13 +91,13 @@ export function openApiDocument(apis: readonly ApiRecord[], info: MarketplaceInf
 function paymentInfo(api: ApiRecord) {
   const pricing = pricingSummary(api);
   const usd = (price: string) => price.slice(1);
-  if (pricing.mode === "fixed")
-    return { protocols: ["x402"], pricingMode: "fixed", price: usd(pricing.maxPrice) };
+  const max = usd(formatUsd(BigInt(api.priceAtomic)));
+  if (pricing.mode === "fixed") return { protocols: ["x402"], pricingMode: "fixed", price: max };
   return {
     protocols: ["x402"],
     pricingMode: "range",
     minPrice: usd(pricing.minPrice),
-    maxPrice: usd(pricing.maxPrice),
+    maxPrice: max,
     ...(pricing.pricePerRow ? { pricePerRow: usd(pricing.pricePerRow) } : {}),
   };
 }
