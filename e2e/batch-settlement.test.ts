@@ -1,4 +1,5 @@
 import { decodePaymentRequiredHeader } from "@x402/core/http";
+import type { Channel } from "@x402/evm/batch-settlement/server";
 import { type Address, createPublicClient, type Hex, http } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { batchPayer } from "../chain/batch-settlement-harness.ts";
@@ -6,6 +7,7 @@ import type { LocalStack } from "../local/stack.ts";
 import type { VoucherRecord } from "../runtime/ledger/channel-types.ts";
 import { balanceOf } from "./support/chain.ts";
 import { type CountingServer, startCountingServer } from "./support/counting-server.ts";
+import { auditDiscovery } from "./support/discovery-audit.ts";
 import { makeTempProject, type TempProject } from "./support/temp-project.ts";
 import { runCli, startTestStack } from "./support/test-stack.ts";
 
@@ -20,7 +22,7 @@ let counter: CountingServer;
 let payerKey: Hex;
 
 beforeAll(async () => {
-  project = makeTempProject({ fixtures: ["counted", "metered"] });
+  project = makeTempProject({ fixtures: ["counted", "metered", "rows-priced"] });
   counter = await startCountingServer();
   // Claims run only when asked in this file (the longest interval the 15-minute withdrawal delay
   // allows), so the transactions counted are the ones it causes.
@@ -47,6 +49,27 @@ async function transactionsSince(from: bigint): Promise<number> {
   for (let block = from + 1n; block <= to; block++)
     count += (await client.getBlock({ blockNumber: block })).transactions.length;
   return count;
+}
+
+/** The payer's channel to `receiver` (an API's split) as the gateway keeps it: its charged total. */
+async function chargedTotal(payer: string, receiver: string): Promise<bigint> {
+  const namespace = await stack.mf.getDurableObjectNamespace("PAYER_LEDGER", "dispatch");
+  const ledger = namespace.get(namespace.idFromName(payer.toLowerCase())) as unknown as {
+    channelList(): Promise<Channel[]>;
+  };
+  const channels = (await ledger.channelList()).filter(
+    (channel) => channel.channelConfig.receiver.toLowerCase() === receiver.toLowerCase(),
+  );
+  expect(channels).toHaveLength(1);
+  return BigInt(channels[0]!.chargedCumulativeAmount);
+}
+
+/** What the token moved in an exact payment's settlement transaction. */
+async function exactTransfers(paid: Response): Promise<bigint[]> {
+  const receipt = JSON.parse(atob(paid.headers.get("payment-response")!)) as { transaction: string };
+  const transfer = await chain().getTransactionReceipt({ hash: receipt.transaction as Hex });
+  expect(transfer.status).toBe("success");
+  return transfer.logs.filter((log) => log.data !== "0x").map((log) => BigInt(log.data));
 }
 
 async function vouchersOf(payer: string): Promise<VoucherRecord[]> {
@@ -148,13 +171,14 @@ describe("batch-settlement through the gateway", () => {
 
   it("charges a voucher what the function reported (usage pricing); exact pays the price", async () => {
     const payer = batchPayer({ chain: stack.chain, privateKey: payerKey });
-    for (const query of ["", "", "?charge=$0.5"]) {
+    for (const query of ["", "", "?charge=$0.5", "?charge=lots"]) {
       const response = await payer.fetch(`${stack.url}/metered${query}`);
       expect(response.status).toBe(200);
       await response.arrayBuffer();
     }
     const metered = (await vouchersOf(payer.address)).filter((voucher) => voucher.apiSlug === "metered");
-    // A reported charge above the price is ignored: the call costs the price, never more.
+    // A reported charge above the price costs the price, never more; one that is not an amount
+    // costs nothing (no voucher is recorded for a zero charge).
     expect(metered.map((voucher) => voucher.amount)).toEqual(["400", "400", "1000"]);
     const exact = batchPayer({ chain: stack.chain, privateKey: payerKey, exactOnly: true });
     const paid = await exact.fetch(`${stack.url}/metered`);
@@ -171,5 +195,100 @@ describe("batch-settlement through the gateway", () => {
     const response = await payer.fetch(`${stack.url}/world-cities?limit=1`);
     expect(response.status).toBe(200);
     expect(response.headers.get("payment-response")).toBeTruthy();
+  });
+
+  it("says a usage-priced API charges a range: in the 402's batch offer, /openapi.json, the catalog and llms.txt", async () => {
+    const response = await fetch(`${stack.url}/rows-priced`);
+    expect(response.status).toBe(402);
+    const [batch, exact] = decodePaymentRequiredHeader(response.headers.get("payment-required")!).accepts;
+    expect(batch!.amount).toBe("1000");
+    expect(batch!.extra).toMatchObject({
+      pricingMode: "range",
+      minAmount: "0",
+      maxAmount: "1000",
+      amountPerRow: "100",
+    });
+    expect(exact!.scheme).toBe("exact");
+    expect(exact!.amount).toBe("1000");
+    expect(exact!.extra).not.toHaveProperty("pricingMode");
+
+    const openapi = (await (await fetch(`${stack.url}/openapi.json`)).json()) as {
+      paths: Record<string, { get: { "x-payment-info": unknown } }>;
+    };
+    expect(openapi.paths["/rows-priced"]!.get["x-payment-info"]).toEqual({
+      protocols: ["x402"],
+      pricingMode: "range",
+      minPrice: "0.00",
+      maxPrice: "0.001",
+      pricePerRow: "0.0001",
+    });
+    expect(openapi.paths["/metered"]!.get["x-payment-info"]).toMatchObject({
+      pricingMode: "range",
+      maxPrice: "0.001",
+    });
+    expect(openapi.paths["/world-cities"]!.get["x-payment-info"]).toMatchObject({ pricingMode: "fixed" });
+    const catalog = (await (await fetch(`${stack.url}/?format=json`)).json()) as {
+      apis: Array<{ slug: string; pricing: unknown }>;
+    };
+    expect(catalog.apis.find((api) => api.slug === "rows-priced")?.pricing).toEqual({
+      mode: "range",
+      minPrice: "$0.00",
+      maxPrice: "$0.001",
+      pricePerRow: "$0.0001",
+    });
+    const llms = await (await fetch(`${stack.url}/llms.txt`)).text();
+    expect(llms).toContain("$0.0001 per returned row, at most $0.001 per call");
+    // x402scan's registration reads the range and still finds the API invocable.
+    const audit = await auditDiscovery(stack.url);
+    expect(audit.errors).toEqual([]);
+    expect(audit.resources).toContain(`${stack.url}/rows-priced`);
+  });
+
+  it("charges a voucher rows × pricePerRow for a data API, capped at its price; exact pays the price", async () => {
+    const payer = batchPayer({ chain: stack.chain, privateKey: payerKey, salt: `0x${"52".repeat(32)}` });
+    const quote = decodePaymentRequiredHeader(
+      (await fetch(`${stack.url}/rows-priced`)).headers.get("payment-required")!,
+    ).accepts[0]!;
+    const charges: Array<[number, bigint, string | null]> = [];
+    for (const query of [
+      "?limit=3",
+      "?limit=3",
+      "?limit=7&page=2",
+      "?limit=25",
+      "?filter_n__gt=100",
+      "?limit=1",
+    ]) {
+      // The first call opens the channel (a deposit): its total starts from nothing.
+      const before = charges.length === 0 ? 0n : await chargedTotal(payer.address, quote.payTo);
+      const response = await payer.fetch(`${stack.url}/rows-priced${query}`);
+      expect(response.status, query).toBe(200);
+      const body = (await response.json()) as { data: unknown[] };
+      charges.push([
+        body.data.length,
+        (await chargedTotal(payer.address, quote.payTo)) - before,
+        response.headers.get("x-402claw-charge"),
+      ]);
+    }
+    expect(charges).toEqual([
+      [3, 300n, "300"],
+      [3, 300n, "300"],
+      [7, 700n, "700"],
+      // 25 rows would be $0.0025: a call never costs more than the price the payer signed for.
+      [25, 1000n, "1000"],
+      // No rows, no charge (and no voucher recorded).
+      [0, 0n, "0"],
+      [1, 100n, "100"],
+    ]);
+    const recorded = (await vouchersOf(payer.address)).filter((voucher) => voucher.apiSlug === "rows-priced");
+    expect(recorded.map((voucher) => voucher.amount)).toEqual(["300", "300", "700", "1000", "100"]);
+    // The row header is the platform's signal: it never reaches the caller.
+    const probe = await payer.fetch(`${stack.url}/rows-priced?limit=2`);
+    expect(probe.headers.has("x-402claw-rows")).toBe(false);
+    await probe.arrayBuffer();
+
+    const exact = batchPayer({ chain: stack.chain, privateKey: payerKey, exactOnly: true });
+    const paid = await exact.fetch(`${stack.url}/rows-priced?limit=1`);
+    expect(paid.status).toBe(200);
+    expect(await exactTransfers(paid)).toContain(1000n);
   });
 });

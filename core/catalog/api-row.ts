@@ -1,5 +1,6 @@
 import type { BuiltApi } from "../build/types.ts";
 import { BuildError } from "../errors.ts";
+import { usagePricingOf } from "../usage-pricing.ts";
 import { catalogSummary } from "./data-summary.ts";
 
 /**
@@ -29,14 +30,15 @@ export function registerApiStatements(
 ): SqlStatement[] {
   const m = built.manifest;
   const priceAtomic = Number(built.priceAtomic);
+  const usage = usagePricingOf(m);
   const outputSchema = built.data ? JSON.stringify(catalogSummary(built.data)) : null;
   const statements: SqlStatement[] = [
     { sql: "INSERT INTO creators (address) VALUES (?) ON CONFLICT (address) DO NOTHING", params: [m.owner] },
     {
       sql: `INSERT INTO apis (slug, title, description, kind, owner, price_usd, price_atomic, pay_to, worker_name,
               settle_mode, limits_json, egress_json, tags_json, example, output_schema_json, content_hash, status,
-              created_at, updated_at, http_method, input_schema_json, response_schema_json)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?)
+              created_at, updated_at, http_method, input_schema_json, response_schema_json, pricing_json)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?)
             ON CONFLICT (slug) DO UPDATE SET title = excluded.title, description = excluded.description,
               kind = excluded.kind, owner = excluded.owner, price_usd = excluded.price_usd,
               price_atomic = excluded.price_atomic, pay_to = excluded.pay_to, worker_name = excluded.worker_name,
@@ -44,7 +46,8 @@ export function registerApiStatements(
               egress_json = excluded.egress_json, tags_json = excluded.tags_json, example = excluded.example,
               output_schema_json = excluded.output_schema_json, content_hash = excluded.content_hash,
               status = 'active', updated_at = excluded.updated_at, http_method = excluded.http_method,
-              input_schema_json = excluded.input_schema_json, response_schema_json = excluded.response_schema_json`,
+              input_schema_json = excluded.input_schema_json, response_schema_json = excluded.response_schema_json,
+              pricing_json = excluded.pricing_json`,
       params: [
         m.slug,
         m.title,
@@ -67,6 +70,7 @@ export function registerApiStatements(
         m.method ?? "GET",
         m.input === undefined ? null : JSON.stringify(m.input),
         m.output === undefined ? null : JSON.stringify(m.output),
+        usage ? JSON.stringify(usage) : null,
       ],
     },
     // A price history row only when price or payTo actually changed, so quotes stay honourable.

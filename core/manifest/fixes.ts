@@ -5,6 +5,10 @@ export const FIELD_FIXES: Record<string, string> = {
   description: "add one or two sentences saying what the API returns",
   owner: "set owner to the creator's checksummed wallet address (0x followed by 40 hex digits)",
   price: 'write the price per call in USD as a quoted string, e.g. price: "$0.001"',
+  pricing:
+    "use pricing: fixed (every call pays price, the default) or pricing: usage (a call pays what it used, at most price)",
+  pricePerRow:
+    'give a data API\'s USD price per returned row, at most price (then the most one call costs), e.g. pricePerRow: "$0.0001"',
   kind: "set kind: data (a CSV/JSON table) or kind: function (a TS/JS module or a Python file)",
   source:
     "name the data or code file in this folder, e.g. source: data.csv, source: handler.ts or source: handler.py",

@@ -181,3 +181,37 @@ describe("manifest input and output (JSON Schema, functions only)", () => {
     expect(messages(load({ ...GOOD, slug: "mcp" }, "mcp"))[0]).toContain("reserved");
   });
 });
+
+describe("manifest schema: usage pricing", () => {
+  const FUNCTION = { ...GOOD, kind: "function", source: "handler.ts" };
+  const code = { "handler.ts": "export default () => 1;" };
+
+  it("accepts a data API priced per row, its price the most one call costs", () => {
+    const result = load({ ...GOOD, price: '"$0.01"', pricePerRow: '"$0.0001"' });
+    if (Array.isArray(result)) throw new Error(result.map((e) => e.message).join("\n"));
+    expect(result.manifest).toMatchObject({ price: "$0.01", pricePerRow: "$0.0001" });
+  });
+
+  it("accepts a function that reports its charge with pricing: usage", () => {
+    expect(Array.isArray(load({ ...FUNCTION, pricing: "usage" }, "my-api", code))).toBe(false);
+  });
+
+  it.each([
+    [{ pricePerRow: '"$0.01"', price: '"$0.001"' }, {}, "pricePerRow: ($0.01) is above price ($0.001)"],
+    [{ pricePerRow: '"0.0001"' }, {}, 'pricePerRow: "0.0001" is not a USD price'],
+    [{ pricePerRow: '"$0"' }, {}, "pricePerRow: must be greater than $0"],
+    [{ pricing: "usage" }, {}, "pricePerRow: is required for a data API priced by usage"],
+    [
+      { pricing: "fixed", pricePerRow: '"$0.0001"' },
+      {},
+      "pricing: is fixed, but pricePerRow charges by usage",
+    ],
+    [{ pricing: "per-call" }, {}, 'pricing: must be one of "fixed", "usage"'],
+    [{ ...FUNCTION, pricePerRow: '"$0.0001"' }, code, "pricePerRow: is only for data APIs"],
+  ])("refuses %j, naming the file, the field and the fix", (fields, files, problem) => {
+    const [message] = messages(load({ ...GOOD, ...fields }, "my-api", { "data.csv": "a\n1\n", ...files }));
+    expect(message).toContain("stacks/dev/apis/my-api/api.yaml");
+    expect(message).toContain(problem);
+    expect(message).toMatch(/Fix: .*(pricePerRow|pricing)/);
+  });
+});

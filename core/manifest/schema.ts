@@ -49,6 +49,7 @@ const checksumAddress = z.string().superRefine((value, ctx) => {
   }
 });
 
+/** A USD amount as creators write it ("$0.001"): positive, at most the per-call ceiling. */
 const usdPrice = z.string().superRefine((value, ctx) => {
   const atomic = parseUsdPrice(value);
   if (atomic === undefined) {
@@ -77,7 +78,13 @@ export const apiManifestSchema = z
     title: z.string().trim().min(1).max(80),
     description: z.string().trim().min(1).max(500),
     owner: checksumAddress,
+    // The price of one call; with usage pricing (`pricing: usage` or `pricePerRow`), the most one call costs.
     price: usdPrice,
+    // fixed: every call pays `price`. usage: a call pays what it used, at most `price` (a data API
+    // per returned row with `pricePerRow`; a function by reporting its charge in x-402claw-charge).
+    pricing: z.enum(["fixed", "usage"]).optional(),
+    // Data APIs: USD per returned row; a call is charged min(rows × pricePerRow, price).
+    pricePerRow: usdPrice.optional(),
     kind: z.enum(["data", "function"]),
     source: z
       .string()
@@ -141,6 +148,7 @@ export const apiManifestSchema = z
         }
       }
     }
+    usagePricingProblems(manifest, ctx);
     const scalarOnly = manifest.kind === "function" && (manifest.method ?? "GET") === "GET";
     const nested = scalarOnly ? nonScalarProperties(manifest.input) : [];
     if (nested.length) {
@@ -174,6 +182,43 @@ export const apiManifestSchema = z
       });
     }
   });
+
+/** Usage pricing must be complete and bounded: a data API prices rows, a function reports its charge. */
+function usagePricingProblems(
+  manifest: { kind: "data" | "function"; price: string; pricing?: "fixed" | "usage"; pricePerRow?: string },
+  ctx: z.RefinementCtx,
+): void {
+  const { kind, pricing, pricePerRow } = manifest;
+  if (pricePerRow !== undefined && kind === "function") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["pricePerRow"],
+      message:
+        "is only for data APIs; a function charges by usage with pricing: usage and an x-402claw-charge response header",
+    });
+  } else if (pricePerRow !== undefined && pricing === "fixed") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["pricing"],
+      message: "is fixed, but pricePerRow charges by usage: remove pricing (or set pricing: usage)",
+    });
+  } else if (kind === "data" && pricing === "usage" && pricePerRow === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["pricePerRow"],
+      message: 'is required for a data API priced by usage: the price of one returned row, e.g. "$0.0001"',
+    });
+  }
+  const perRow = pricePerRow === undefined ? undefined : parseUsdPrice(pricePerRow);
+  const max = parseUsdPrice(manifest.price);
+  if (perRow !== undefined && max !== undefined && perRow > max) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["pricePerRow"],
+      message: `(${pricePerRow}) is above price (${manifest.price}), the most one call may cost: one row would already reach it`,
+    });
+  }
+}
 
 export type ApiManifest = z.output<typeof apiManifestSchema>;
 export type ApiManifestInput = z.input<typeof apiManifestSchema>;

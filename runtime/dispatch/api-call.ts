@@ -8,7 +8,7 @@ import { sanitizeCreatorResponse, withCreatorGuards } from "./creator-response.t
 import type { DispatchEnv } from "./env.ts";
 import { forwardToCreator } from "./forward.ts";
 import { splitApiPath } from "./path-safety.ts";
-import { withReportedCharge } from "./payments/usage-charge.ts";
+import { withUsageCharge } from "./payments/usage-charge.ts";
 import { chargeFor } from "./payments/x402-gate.ts";
 import { dispatchSettings } from "./settings.ts";
 
@@ -80,8 +80,9 @@ export async function handleApiCall(c: Context<Env>): Promise<Response> {
   };
   const serve = async () => {
     const raw = await forwardToCreator(env, request, { api, pathAndQuery, body });
-    // A function may report a lower charge for this call (usage pricing); the gate decides on it.
-    return withReportedCharge(sanitizeCreatorResponse(raw, creator), raw);
+    // A usage-priced API's call may cost less than its price (rows returned, or the function's
+    // report); the gate charges a voucher that (exact pays the price).
+    return withUsageCharge(sanitizeCreatorResponse(raw, creator), raw, api.pricing);
   };
   return chargeFor(c, api, serve);
 }

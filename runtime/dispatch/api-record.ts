@@ -1,3 +1,5 @@
+import { decodeUsagePricing, type UsagePricing } from "../../core/usage-pricing.ts";
+
 /** An API as the gateway sees it: one row of D1's `apis` table, decoded. */
 export interface ApiRecord {
   slug: string;
@@ -6,8 +8,10 @@ export interface ApiRecord {
   kind: "data" | "function";
   owner: string;
   priceUsd: string;
-  /** Token units as a decimal string (x402 amounts are strings). */
+  /** Token units as a decimal string (x402 amounts are strings); with usage pricing, the most a call costs. */
   priceAtomic: string;
+  /** How a call is charged less than the price (per row, or as the function reports); absent: fixed. */
+  pricing?: UsagePricing;
   payTo: string;
   workerName: string;
   settleMode: "after" | "before";
@@ -32,7 +36,7 @@ export interface ApiRecord {
 /** Columns selected for an ApiRecord; kept next to the decoder so they cannot drift apart. */
 export const API_COLUMNS = `slug, title, description, kind, owner, price_usd, price_atomic, pay_to, worker_name,
   settle_mode, limits_json, egress_json, tags_json, example, output_schema_json, status, platform_fee_bps,
-  http_method, input_schema_json, response_schema_json`;
+  http_method, input_schema_json, response_schema_json, pricing_json`;
 
 /** Decodes a D1 row selected with API_COLUMNS. */
 export function decodeApiRow(row: Record<string, unknown>): ApiRecord {
@@ -44,6 +48,7 @@ export function decodeApiRow(row: Record<string, unknown>): ApiRecord {
     owner: String(row.owner),
     priceUsd: String(row.price_usd),
     priceAtomic: String(row.price_atomic),
+    ...usagePricing(row.pricing_json),
     payTo: String(row.pay_to),
     workerName: String(row.worker_name),
     settleMode: row.settle_mode === "before" ? "before" : "after",
@@ -59,6 +64,11 @@ export function decodeApiRow(row: Record<string, unknown>): ApiRecord {
     platformFeeBps: Number(row.platform_fee_bps ?? 0),
     earlierPrices: [],
   };
+}
+
+function usagePricing(json: unknown): { pricing?: UsagePricing } {
+  const pricing = decodeUsagePricing(json);
+  return pricing ? { pricing } : {};
 }
 
 /** How far back earlier prices are kept on the record: longer than any quote stays valid. */

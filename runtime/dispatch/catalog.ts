@@ -1,4 +1,5 @@
 import type { ApiRecord } from "./api-record.ts";
+import { type PricingSummary, pricingSummary } from "./pricing-summary.ts";
 
 /** One catalog entry: what a caller or an agent needs to decide to buy a call. */
 export interface CatalogEntry {
@@ -6,7 +7,9 @@ export interface CatalogEntry {
   title: string;
   description: string;
   kind: ApiRecord["kind"];
+  /** The price of a call; with usage pricing, the most a call costs. */
   price: string;
+  pricing: PricingSummary;
   tags: string[];
   url: string;
   exampleRequest: string;
@@ -29,6 +32,7 @@ export function catalogEntries(apis: readonly ApiRecord[], origin: string): Cata
     description: api.description,
     kind: api.kind,
     price: api.priceUsd,
+    pricing: pricingSummary(api),
     tags: api.tags,
     url: `${origin}/${api.slug}`,
     exampleRequest: exampleRequest(api, origin),

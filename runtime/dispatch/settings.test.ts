@@ -80,6 +80,13 @@ describe("the dispatch worker's settings", () => {
     expect(error.message).toContain("at most half of BATCH_WITHDRAW_DELAY_SECONDS");
   });
 
+  it("accepts an idle-refund time down to 5 s (tests) and refuses less", () => {
+    expect(dispatchSettings(testDispatchEnv({ BATCH_REFUND_IDLE_SECONDS: "5" })).refundIdleSeconds).toBe(5);
+    expect(refusal({ BATCH_REFUND_IDLE_SECONDS: "4" }).details.settings).toEqual([
+      "BATCH_REFUND_IDLE_SECONDS",
+    ]);
+  });
+
   it("names every bad setting at once and never shows a secret's value", () => {
     const error = refusal({ MAX_BODY_BYTES: "NaN", CREATOR_TIMEOUT_MS: "x", AUTH_SECRET: 42 });
     expect(error.details.settings).toEqual(

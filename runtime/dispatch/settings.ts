@@ -114,7 +114,8 @@ const schema = z
     // The scheme's bounds (15 minutes to 30 days).
     BATCH_WITHDRAW_DELAY_SECONDS: withDefault(wholeNumber(900, 2_592_000, "seconds"), 86_400),
     BATCH_SETTLE_INTERVAL_SECONDS: withDefault(wholeNumber(5, 86_400, "seconds"), 3_600),
-    BATCH_REFUND_IDLE_SECONDS: withDefault(wholeNumber(60, 2_592_000, "seconds"), 7 * 86_400),
+    // A few seconds only makes sense for tests (each refund is a transaction); production keeps days.
+    BATCH_REFUND_IDLE_SECONDS: withDefault(wholeNumber(5, 2_592_000, "seconds"), 7 * 86_400),
     BATCH_MIN_DEPOSIT_CALLS: withDefault(wholeNumber(1, 1_000_000, "calls"), 100),
   })
   // The risk bound: a payer's withdrawal can finish only after the delay, so outstanding vouchers

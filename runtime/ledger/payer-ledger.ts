@@ -189,7 +189,8 @@ export class PayerLedger extends DurableObject<LedgerEnv> {
     if (charge) {
       const settings = dispatchSettings(this.env);
       this.schedule("claim", now + settings.settleIntervalSeconds * 1000);
-      this.schedule("refund", now + settings.refundIdleSeconds * 1000);
+      // Idle counts from the last charge: a later charge moves the refund later (not the earliest).
+      this.schedule("refund", now + settings.refundIdleSeconds * 1000, "latest");
       this.schedule("export", now + EXPORT_DELAY_MS);
     }
     return written;
@@ -342,11 +343,15 @@ export class PayerLedger extends DurableObject<LedgerEnv> {
     }
   }
 
-  /** Keeps the earliest due time of a job and makes sure the alarm fires by then. */
-  private schedule(job: "claim" | "refund" | "export", at: number): void {
+  /** Keeps the earliest (or latest) due time of a job and makes sure the alarm fires by then. */
+  private schedule(
+    job: "claim" | "refund" | "export",
+    at: number,
+    keep: "earliest" | "latest" = "earliest",
+  ): void {
     this.sql.exec(
       `INSERT INTO schedule (job, due_at) VALUES (?, ?)
-       ON CONFLICT (job) DO UPDATE SET due_at = MIN(due_at, excluded.due_at)`,
+       ON CONFLICT (job) DO UPDATE SET due_at = ${keep === "latest" ? "MAX" : "MIN"}(due_at, excluded.due_at)`,
       job,
       at,
     );

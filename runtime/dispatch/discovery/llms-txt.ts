@@ -1,5 +1,6 @@
 import type { ApiRecord } from "../api-record.ts";
 import { exampleRequest } from "../catalog.ts";
+import { pricingText } from "../pricing-summary.ts";
 import type { MarketplaceInfo } from "./openapi.ts";
 
 /** `/llms.txt`: what the marketplace is, how to pay, and every API with its price and an example call. */
@@ -16,6 +17,8 @@ export function llmsTxt(apis: readonly ApiRecord[], info: MarketplaceInfo): stri
     "2. Sign one of the offered payments with your wallet (an x402 client such as @x402/fetch does this) and repeat the call with the PAYMENT-SIGNATURE header.",
     "3. The answer carries a PAYMENT-RESPONSE header with the settlement. A failed call (status 400 or more) is never charged, and a signature pays for one call only.",
     "",
+    'Usage-priced APIs ("at most" below) charge a batch-settlement voucher what the call used (e.g. per returned row) up to the price, and say so in the offer\'s `extra` (`pricingMode: "range"`); exact payments pay the price.',
+    "",
     `MCP: \`${origin}/mcp\` (Streamable HTTP) has one tool per API; payments follow x402's MCP transport (\`_meta["x402/payment"]\`). Machine-readable catalog: ${origin}/openapi.json; the JSON catalog with search: \`${origin}/?format=json&q=<words>&tag=<tag>&kind=data|function&maxPrice=<usd>\`.`,
     "",
     "## APIs",
@@ -23,7 +26,7 @@ export function llmsTxt(apis: readonly ApiRecord[], info: MarketplaceInfo): stri
     ...apis.map((api) => {
       const description = api.description.replace(/\s+/g, " ");
       const kind = api.kind === "data" ? "data set" : "function";
-      return `- [${api.title}](${origin}/${api.slug}): ${description} (${kind}, ${api.priceUsd} per call). Example: \`${exampleRequest(api, origin)}\``;
+      return `- [${api.title}](${origin}/${api.slug}): ${description} (${kind}, ${pricingText(api)}). Example: \`${exampleRequest(api, origin)}\``;
     }),
     "",
     "## Data API queries",

@@ -87,6 +87,38 @@ describe("openApiDocument", () => {
     ]);
   });
 
+  it("says range (nothing up to the price) for usage-priced APIs, per row for data", async () => {
+    const apis: ApiRecord[] = [
+      {
+        ...base,
+        slug: "rows",
+        priceAtomic: "10000",
+        priceUsd: "$0.01",
+        pricing: { unit: "row", perRowAtomic: "100" },
+      },
+      { ...base, slug: "metered", kind: "function", outputSchema: null, pricing: { unit: "reported" } },
+    ];
+    const document = openApiDocument(apis, info) as { paths: Record<string, Json> };
+    expect((await validate(document)).valid).toBe(true);
+    expect(document.paths["/rows"].get["x-payment-info"]).toEqual({
+      protocols: ["x402"],
+      pricingMode: "range",
+      minPrice: "0.00",
+      maxPrice: "0.01",
+      pricePerRow: "0.0001",
+    });
+    expect(document.paths["/rows"].get.description).toContain(
+      "$0.0001 per returned row, at most $0.01 per call",
+    );
+    expect(document.paths["/rows/schema"].get["x-payment-info"].pricingMode).toBe("range");
+    expect(document.paths["/metered"].get["x-payment-info"]).toEqual({
+      protocols: ["x402"],
+      pricingMode: "range",
+      minPrice: "0.00",
+      maxPrice: "0.25",
+    });
+  });
+
   it("the validator refuses a broken document (the check above can fail)", async () => {
     const document = openApiDocument([base], info) as { paths: Record<string, Json> };
     document.paths["/wide"].get.parameters[0] = { name: "missing-in" };

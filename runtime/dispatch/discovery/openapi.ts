@@ -1,5 +1,6 @@
 import { formatUsd } from "../../../core/price.ts";
 import type { ApiRecord } from "../api-record.ts";
+import { pricingSummary, pricingText } from "../pricing-summary.ts";
 import type { DispatchSettings } from "../settings.ts";
 import {
   apiArguments,
@@ -83,9 +84,22 @@ export function openApiDocument(apis: readonly ApiRecord[], info: MarketplaceInf
   };
 }
 
+/**
+ * x402scan's pricing metadata: a fixed price per call, or for usage-priced APIs a range from
+ * nothing up to the price (what a voucher is charged; exact payments pay the maximum).
+ */
 function paymentInfo(api: ApiRecord) {
-  // Every API has one fixed price per call (x402 exact or batch-settlement vouchers alike).
-  return { protocols: ["x402"], pricingMode: "fixed", price: formatUsd(BigInt(api.priceAtomic)).slice(1) };
+  const pricing = pricingSummary(api);
+  const usd = (price: string) => price.slice(1);
+  const max = usd(formatUsd(BigInt(api.priceAtomic)));
+  if (pricing.mode === "fixed") return { protocols: ["x402"], pricingMode: "fixed", price: max };
+  return {
+    protocols: ["x402"],
+    pricingMode: "range",
+    minPrice: usd(pricing.minPrice),
+    maxPrice: max,
+    ...(pricing.pricePerRow ? { pricePerRow: usd(pricing.pricePerRow) } : {}),
+  };
 }
 
 function callOperation(api: ApiRecord): Record<string, unknown> {
@@ -97,7 +111,7 @@ function callOperation(api: ApiRecord): Record<string, unknown> {
   return {
     operationId: `call_${api.slug.replaceAll("-", "_")}`,
     summary: api.title,
-    description: `${api.description} Price: ${api.priceUsd} per call.`,
+    description: `${api.description} Price: ${pricingText(api)}.`,
     ...(api.tags.length ? { tags: api.tags } : {}),
     "x-payment-info": paymentInfo(api),
     ...(api.method === "POST"
@@ -115,7 +129,7 @@ function schemaOperation(api: ApiRecord): Record<string, unknown> {
   return {
     operationId: `schema_${api.slug.replaceAll("-", "_")}`,
     summary: `${api.title}: every column and its type`,
-    description: `All columns of ${api.slug} with their inferred types, and the row count. Price: ${api.priceUsd} per call.`,
+    description: `All columns of ${api.slug} with their inferred types, and the row count. Price: ${pricingText(api)}.`,
     "x-payment-info": paymentInfo(api),
     responses: {
       "200": { description: "the columns", content: jsonOf(DATA_SCHEMA_RESPONSE) },

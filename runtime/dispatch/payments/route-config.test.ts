@@ -119,6 +119,42 @@ describe("routeConfigFor", () => {
     expect(route.description).toBe("World Cities: Large cities.");
   });
 
+  it("says in the batch-settlement offer that a usage-priced API charges a range, exact pays the price", () => {
+    const batchConfig = {
+      ...config,
+      batch: {
+        receiverAuthorizerKey: `0x${"11".repeat(32)}` as const,
+        withdrawDelaySeconds: 900,
+        minDepositCalls: 10,
+      },
+    };
+    type Offer = { scheme: string; price: { amount: string; extra: Record<string, unknown> } };
+    const offers = (api: ApiRecord) =>
+      routeConfigFor(api, batchConfig, "http://x/world-cities").accepts as Offer[];
+    const [batch, exact] = offers({
+      ...dataApi,
+      priceAtomic: "10000",
+      pricing: { unit: "row", perRowAtomic: "100" },
+    });
+    expect(batch!.price.amount).toBe("10000");
+    expect(batch!.price.extra).toMatchObject({
+      pricingMode: "range",
+      minAmount: "0",
+      maxAmount: "10000",
+      amountPerRow: "100",
+    });
+    expect(exact!.price).toEqual({
+      amount: "10000",
+      asset: config.asset,
+      extra: { name: "USD Coin", version: "2" },
+    });
+    const [reported] = offers({ ...dataApi, kind: "function", pricing: { unit: "reported" } });
+    expect(reported!.price.extra).toMatchObject({ pricingMode: "range", maxAmount: "1000" });
+    expect(reported!.price.extra).not.toHaveProperty("amountPerRow");
+    const [fixed] = offers(dataApi);
+    expect(fixed!.price.extra).not.toHaveProperty("pricingMode");
+  });
+
   it("uses x402's upfront flow for settle: before APIs", () => {
     const route = routeConfigFor({ ...dataApi, settleMode: "before" }, config, "http://x/world-cities");
     expect(route.accepts).toMatchObject({ price: { extra: { paymentFlow: "upfront" } } });

@@ -8,6 +8,22 @@ import type { PaymentConfig } from "./payment-config.ts";
 const MAX_DESCRIPTION_CHARS = 300;
 
 /**
+ * How a usage-priced API's voucher is charged, in the batch-settlement offer's `extra` (x402 has no
+ * standard field; the words follow x402scan's `pricingMode: "range"`): `amount` is the most a call
+ * costs, and the voucher is charged what the call used, from `minAmount` up (per returned row:
+ * `amountPerRow`). Exact payments always pay `amount`, so that offer carries none of this.
+ */
+export function usageTerms(api: ApiRecord): Record<string, string> {
+  if (!api.pricing) return {};
+  return {
+    pricingMode: "range",
+    minAmount: "0",
+    maxAmount: api.priceAtomic,
+    ...(api.pricing.unit === "row" ? { amountPerRow: api.pricing.perRowAtomic } : {}),
+  };
+}
+
+/**
  * One API's x402 route: `batch-settlement` (when the platform holds a receiver-authorizer key) and
  * `exact` on the configured network and asset, both at the API's price and payTo (its split address), and a bounded Bazaar discovery block so agents know what they buy.
  * `settle: before` APIs use x402's upfront flow: the payment settles before the creator runs.
@@ -43,6 +59,7 @@ export function routeConfigFor(api: ApiRecord, config: PaymentConfig, resourceUr
         version: config.assetVersion,
         // The deposit the 402 suggests: enough for this many calls without a top-up transaction.
         minDeposit: (BigInt(api.priceAtomic) * BigInt(config.batch.minDepositCalls)).toString(),
+        ...usageTerms(api),
       },
     },
     maxTimeoutSeconds: config.maxTimeoutSeconds,

@@ -1,4 +1,5 @@
 import type { ApiRecord } from "../api-record.ts";
+import { pricingText } from "../pricing-summary.ts";
 import type { DispatchSettings } from "../settings.ts";
 import { type ColumnInfo, codeExamples, exampleSuffix, queryExamples } from "./api-examples.ts";
 import { explorerUrl } from "./explorer.ts";
@@ -31,7 +32,7 @@ export function renderApiPage(
 <h1>${escapeHtml(api.title)}</h1>
 <p class="lead">${escapeHtml(api.description)}</p>
 <dl class="facts">
-  <div><dt>Price</dt><dd><strong>${escapeHtml(api.priceUsd)} per call</strong> <span class="muted">(fixed price, USDC on ${escapeHtml(settings.network)})</span></dd></div>
+  <div><dt>Price</dt><dd><strong>${escapeHtml(pricingText(api))}</strong> <span class="muted">(${api.pricing ? "usage price" : "fixed price"}, USDC on ${escapeHtml(settings.network)})</span></dd></div>
   <div><dt>Kind</dt><dd>${api.kind}</dd></div>
   <div><dt>Owner</dt><dd>${owner}</dd></div>
   <div><dt>Endpoint</dt><dd><code>${escapeHtml(url)}</code></dd></div>

@@ -46,6 +46,14 @@ describe("data worker", () => {
     });
   });
 
+  it("tells the gateway how many rows it returned (a page, not the total), for APIs priced per row", async () => {
+    const handle = createDataHandler();
+    const data = env(bucket({ "apis/demo/dataset.json": dataset }));
+    expect((await handle(get("/?limit=2"), data)).headers.get("x-402claw-rows")).toBe("2");
+    expect((await handle(get("/?filter_id__gt=5"), data)).headers.get("x-402claw-rows")).toBe("0");
+    expect((await handle(get("/schema"), data)).headers.get("x-402claw-rows")).toBe("0");
+  });
+
   it("answers GET /schema with columns and row count", async () => {
     const handle = createDataHandler();
     const response = await handle(get("/schema"), env(bucket({ "apis/demo/dataset.json": dataset })));

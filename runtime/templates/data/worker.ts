@@ -7,6 +7,7 @@ import type { DatasetColumn } from "./dataset.ts";
 import { executeQuery } from "./execute.ts";
 import { parseQuery } from "./parse-query.ts";
 import { readDataset } from "./read-dataset.ts";
+import { ROWS_HEADER } from "./rows-header.ts";
 import { loadTable, type Table } from "./table.ts";
 
 /** The subset of an R2 object body this worker uses (also what the local RPC stub offers). */
@@ -78,8 +79,11 @@ async function route(
   }
   try {
     const { table, columns } = await tableFor(env);
-    if (path === "/schema") return Response.json({ columns, rows: table.rowCount });
-    return Response.json(executeQuery(table, parseQuery(url.searchParams, columns)));
+    // The rows returned, for APIs priced per row (the gateway charges them; /schema returns none).
+    if (path === "/schema")
+      return Response.json({ columns, rows: table.rowCount }, { headers: { [ROWS_HEADER]: "0" } });
+    const result = executeQuery(table, parseQuery(url.searchParams, columns));
+    return Response.json(result, { headers: { [ROWS_HEADER]: String(result.data.length) } });
   } catch (error) {
     if (error instanceof HttpError) return error.toResponse();
     console.error("data worker failed", error);
