@@ -72,3 +72,26 @@ describe("tools/list pages", () => {
     await expect(mcp.listTools({ cursor: "-1" })).rejects.toThrow(/invalid cursor/);
   });
 });
+
+describe("tool prices", () => {
+  it("says how a usage-priced API charges: per returned row, at most its price", async () => {
+    const perRow: ApiRecord = {
+      ...api("rows"),
+      kind: "data",
+      priceUsd: "$0.01",
+      priceAtomic: "10000",
+      pricing: { unit: "row", perRowAtomic: "100" },
+    };
+    const mcp = await connect([api("fixed"), perRow]);
+    const { tools } = await mcp.listTools();
+    const byName = new Map(tools.map((tool) => [tool.name, tool]));
+    expect(byName.get("fixed")?.description).toContain("Paid: $0.001 per call with x402");
+    expect(byName.get("rows")?.description).toContain("$0.0001 per returned row, at most $0.01 per call");
+    expect(byName.get("rows")?._meta?.["x402/pricing"]).toEqual({
+      mode: "range",
+      maxPrice: "$0.01",
+      minPrice: "$0.00",
+      pricePerRow: "$0.0001",
+    });
+  });
+});
