@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalStack } from "../local/stack.ts";
@@ -12,13 +12,15 @@ import { runCli, startTestStack } from "./support/test-stack.ts";
 // sibling .py files, and its outgoing fetch judged by the same outbound egress policy.
 
 const SECRET = "py-secret-value-81x";
+const TOKEN = "py-entry-token-27q";
 let project: TempProject;
 let stack: LocalStack;
 let paying: typeof fetch;
 
 beforeAll(async () => {
-  project = makeTempProject({ fixtures: ["py-fetch"] });
+  project = makeTempProject({ fixtures: ["py-fetch", "py-entry"] });
   writeFileSync(join(project.apisDir, "py-fetch", ".dev.vars"), `PY_KEY=${SECRET}\n`);
+  writeFileSync(join(project.apisDir, "py-entry", ".dev.vars"), `PY_TOKEN=${TOKEN}\n`);
   // The platform default CPU limit is lowered so the runaway below is stopped sooner.
   stack = await startTestStack(project, { creatorCpuMs: 300, creatorTimeoutMs: 15_000 });
   paying = demoPayerFetch(stack.devFile);
@@ -32,7 +34,9 @@ afterAll(async () => {
 describe("Python functions", () => {
   it("publishes the Python example and fixture", () => {
     expect(stack.failures).toEqual([]);
-    expect(stack.apis.map((api) => api.slug)).toEqual(expect.arrayContaining(["text-stats", "py-fetch"]));
+    expect(stack.apis.map((api) => api.slug)).toEqual(
+      expect.arrayContaining(["text-stats", "py-fetch", "py-entry"]),
+    );
   });
 
   it("text-stats answers a paid call with CPython's result", async () => {
@@ -108,5 +112,57 @@ describe("Python functions", () => {
     expect(await (await paying(`${stack.url}/py-new/?name=ada`)).json()).toEqual({
       greeting: "bonjour, ada",
     });
+  });
+
+  it("the standard entry, class Default(WorkerEntrypoint), answers paid calls with its own status, headers and self.env secret", async () => {
+    const read = await paying(`${stack.url}/py-entry/items`, { headers: { accept: "application/json" } });
+    expect(read.status).toBe(200);
+    expect(read.headers.get("payment-response")).toBeTruthy();
+    expect(read.headers.get("cache-control")).toContain("no-store");
+    expect(await read.json()).toEqual({
+      method: "GET",
+      path: "/items",
+      accept: "application/json",
+      token_digest: createHash("sha256").update(TOKEN).digest("hex"),
+    });
+    const made = await paying(`${stack.url}/py-entry/`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ word: "ab" }),
+    });
+    expect(made.status).toBe(201);
+    expect(made.headers.get("x-creator-note")).toBe("made");
+    expect(made.headers.get("content-type")).toBe("application/json");
+    expect(await made.json()).toEqual({ echo: "abab" });
+  });
+
+  it("a republished version is imported afresh in the running interpreter: no module state survives, edited siblings are read", async () => {
+    const dir = join(project.apisDir, "py-state");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, "api.yaml"),
+      'slug: py-state\ntitle: Py State\ndescription: Test-only module state.\nowner: "0x90F79bf6EB2c4f870365E785982E1f101E93b906"\nprice: "$0.001"\nkind: function\nsource: handler.py\n',
+    );
+    writeFileSync(join(dir, "tally.py"), 'VERSION = "one"\nSEEN = []\n');
+    writeFileSync(
+      join(dir, "handler.py"),
+      "import tally\nCALLS = []\n\ndef handler(input):\n    CALLS.append(1)\n    tally.SEEN.append(1)\n    return {'calls': len(CALLS), 'seen': len(tally.SEEN), 'version': tally.VERSION}\n",
+    );
+    await stack.reload();
+    const call = async () => (await paying(`${stack.url}/py-state/`)).json();
+    expect(await call()).toEqual({ calls: 1, seen: 1, version: "one" });
+    expect(await call()).toEqual({ calls: 2, seen: 2, version: "one" });
+    // Only the sibling changes: the creator's main module must be imported afresh all the same.
+    writeFileSync(join(dir, "tally.py"), 'VERSION = "two"\nSEEN = []\n');
+    await stack.reload();
+    expect(await call()).toEqual({ calls: 1, seen: 1, version: "two" });
+    // A file that is gone in the new version is gone for the interpreter too.
+    writeFileSync(
+      join(dir, "handler.py"),
+      "def handler(input):\n    try:\n        import tally\n        return {'tally': tally.VERSION}\n    except ImportError:\n        return {'tally': None}\n",
+    );
+    rmSync(join(dir, "tally.py"));
+    await stack.reload();
+    expect(await call()).toEqual({ tally: null });
   });
 });
