@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeWheel } from "../core/build/wheel-fixture.ts";
 import type { LocalStack } from "../local/stack.ts";
 import { demoPayerFetch } from "./support/pay.ts";
 import { makeTempProject, type TempProject } from "./support/temp-project.ts";
@@ -21,6 +22,7 @@ beforeAll(async () => {
   project = makeTempProject({ fixtures: ["py-fetch", "py-entry"] });
   writeFileSync(join(project.apisDir, "py-fetch", ".dev.vars"), `PY_KEY=${SECRET}\n`);
   writeFileSync(join(project.apisDir, "py-entry", ".dev.vars"), `PY_TOKEN=${TOKEN}\n`);
+  writeVendoringApi(join(project.apisDir, "py-vendored"));
   // The platform default CPU limit is lowered so the runaway below is stopped sooner.
   stack = await startTestStack(project, { creatorCpuMs: 300, creatorTimeoutMs: 15_000 });
   paying = demoPayerFetch(stack.devFile);
@@ -35,7 +37,7 @@ describe("Python functions", () => {
   it("publishes the Python example and fixture", () => {
     expect(stack.failures).toEqual([]);
     expect(stack.apis.map((api) => api.slug)).toEqual(
-      expect.arrayContaining(["text-stats", "py-fetch", "py-entry"]),
+      expect.arrayContaining(["text-stats", "py-fetch", "py-entry", "py-vendored"]),
     );
   });
 
@@ -165,4 +167,39 @@ describe("Python functions", () => {
     await stack.reload();
     expect(await call()).toEqual({ tally: null });
   });
+
+  it("imports a package vendored from requirements.txt (a pure-Python wheel in wheels/) in a paid call", async () => {
+    const unpaid = await fetch(`${stack.url}/py-vendored/?text=${encodeURIComponent("Hello, Wörld 42")}`);
+    expect(unpaid.status).toBe(402);
+    const paid = await paying(`${stack.url}/py-vendored/?text=${encodeURIComponent("Hello, Wörld 42")}`);
+    expect(paid.status).toBe(200);
+    expect(paid.headers.get("payment-response")).toBeTruthy();
+    expect(await paid.json()).toEqual({
+      slug: "hello-w-rld-42",
+      package: "tinyslug 1.0",
+      from: "python_modules",
+    });
+  });
 });
+
+/** A Python API whose requirements.txt names a package whose wheel this test builds. */
+function writeVendoringApi(dir: string): void {
+  mkdirSync(join(dir, "wheels"), { recursive: true });
+  writeFileSync(
+    join(dir, "api.yaml"),
+    'slug: py-vendored\ntitle: Py Vendored\ndescription: Test-only vendored package.\nowner: "0x90F79bf6EB2c4f870365E785982E1f101E93b906"\nprice: "$0.001"\nkind: function\nsource: handler.py\n',
+  );
+  writeFileSync(join(dir, "requirements.txt"), "# vendored at build from wheels/\ntinyslug==1.0\n");
+  writeFileSync(
+    join(dir, "wheels", "tinyslug-1.0-py3-none-any.whl"),
+    makeWheel("tinyslug", "1.0", {
+      "tinyslug/__init__.py": 'from tinyslug.core import slugify\n\nVERSION = "1.0"\n',
+      "tinyslug/core.py":
+        "import re\n\n\ndef slugify(text):\n    return re.sub(r'[^a-z0-9]+', '-', text.lower()).strip('-')\n",
+    }),
+  );
+  writeFileSync(
+    join(dir, "handler.py"),
+    "import tinyslug\n\n\ndef handler(input):\n    where = tinyslug.__file__.split('/')[-3]\n    return {'slug': tinyslug.slugify(input['query'].get('text', '')), 'package': f'tinyslug {tinyslug.VERSION}', 'from': where}\n",
+  );
+}

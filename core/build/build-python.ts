@@ -4,6 +4,7 @@ import { BuildError } from "../errors.ts";
 import { readCreatorFile } from "../manifest/contained-path.ts";
 import type { LoadedApi } from "../manifest/load.ts";
 import { runtimePath } from "./bundle.ts";
+import { VENDOR_DIR, vendorRequirements } from "./python-requirements.ts";
 import type { BuiltModule } from "./types.ts";
 
 /** The main module of a deployed Python function, and the shared entry it imports. */
@@ -18,7 +19,8 @@ const MODULE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /**
  * The modules of a Python function: the platform's main module (naming the creator's module),
  * claw_entry.py, and every `.py` file of the API folder (regular files, no links, bounded). A
- * `requirements.txt` is refused: vendoring packages is not supported yet (stdlib only).
+ * `requirements.txt` is vendored from the API's `wheels/` (pure-Python wheels, under
+ * python_modules/: python-requirements.ts).
  */
 export function pythonModules(api: LoadedApi, label: string): { modules: BuiltModule[]; module: string } {
   const module = pythonModuleName(api.manifest.source);
@@ -29,13 +31,7 @@ export function pythonModules(api: LoadedApi, label: string): { modules: BuiltMo
       "name it like handler.py (letters, digits, _)",
     );
   }
-  if (exists(join(api.dir, "requirements.txt"))) {
-    throw new BuildError(
-      label.replace(/[^/]*$/, "requirements.txt"),
-      "third-party Python packages are not supported yet (only the standard library)",
-      "remove requirements.txt and use the standard library (urllib, json, …) or a TypeScript function",
-    );
-  }
+  const vendored = vendorRequirements(api.dir, label.replace(/[^/]*$/, "requirements.txt"));
   const files = pythonFiles(api.dir, api.dir);
   if (files.length > MAX_PY_FILES) {
     throw new BuildError(
@@ -58,11 +54,11 @@ export function pythonModules(api: LoadedApi, label: string): { modules: BuiltMo
     },
   ];
   for (const file of files) {
-    if (file === PYTHON_MAIN_MODULE || file === PYTHON_ENTRY_MODULE) {
+    if (file === PYTHON_MAIN_MODULE || file === PYTHON_ENTRY_MODULE || file.startsWith(`${VENDOR_DIR}/`)) {
       throw new BuildError(
         label.replace(/[^/]*$/, file),
-        "uses a name the platform's own module has",
-        "rename the file",
+        `uses a name the platform's own modules have (${PYTHON_MAIN_MODULE}, ${PYTHON_ENTRY_MODULE}, ${VENDOR_DIR}/)`,
+        "rename the file (packages go in requirements.txt, their wheels in wheels/)",
       );
     }
     const read = readCreatorFile(api.dir, file, MAX_PY_FILE_BYTES);
@@ -74,6 +70,7 @@ export function pythonModules(api: LoadedApi, label: string): { modules: BuiltMo
       );
     modules.push({ name: file, content: new TextDecoder().decode(read.bytes) });
   }
+  modules.push(...vendored);
   return { modules, module };
 }
 
@@ -94,13 +91,4 @@ function pythonFiles(root: string, dir: string): string[] {
     else if (stats.isFile() && name.endsWith(".py")) found.push(relative(root, path).split("\\").join("/"));
   }
   return found;
-}
-
-function exists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
