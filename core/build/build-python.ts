@@ -22,7 +22,11 @@ const MODULE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * `requirements.txt` is vendored from the API's `wheels/` (pure-Python wheels, under
  * python_modules/: python-requirements.ts).
  */
-export function pythonModules(api: LoadedApi, label: string): { modules: BuiltModule[]; module: string } {
+export function pythonModules(
+  api: LoadedApi,
+  label: string,
+  fetchedWheels: ReadonlyMap<string, Uint8Array> = new Map(),
+): { modules: BuiltModule[]; module: string } {
   const module = pythonModuleName(api.manifest.source);
   if (!module.split(".").every((part) => MODULE_NAME.test(part))) {
     throw new BuildError(
@@ -31,7 +35,7 @@ export function pythonModules(api: LoadedApi, label: string): { modules: BuiltMo
       "name it like handler.py (letters, digits, _)",
     );
   }
-  const vendored = vendorRequirements(api.dir, label.replace(/[^/]*$/, "requirements.txt"));
+  const vendored = vendorRequirements(api.dir, requirementsLabel(label), fetchedWheels);
   const files = pythonFiles(api.dir, api.dir);
   if (files.length > MAX_PY_FILES) {
     throw new BuildError(
@@ -72,6 +76,11 @@ export function pythonModules(api: LoadedApi, label: string): { modules: BuiltMo
   }
   modules.push(...vendored);
   return { modules, module };
+}
+
+/** The label of an API's requirements.txt, from its source's label (same folder). */
+export function requirementsLabel(sourceLabel: string): string {
+  return sourceLabel.replace(/[^/]*$/, "requirements.txt");
 }
 
 /** The import name of a Python source path: `handler.py` → `handler`, `pkg/main.py` → `pkg.main`. */

@@ -106,26 +106,34 @@ export function isPureWheel(tags: NonNullable<ReturnType<typeof wheelTags>>): bo
 
 /**
  * The vendored modules of an API's requirements.txt (under python_modules/), or none without
- * one. `label` names requirements.txt in errors.
+ * one. `label` names requirements.txt in errors. `fetched`: wheels an online build got from the
+ * package index (python-index.ts), by file name, used where wheels/ has none.
  */
-export function vendorRequirements(apiDir: string, label: string): BuiltModule[] {
-  const text = readText(apiDir, "requirements.txt", label);
+export function vendorRequirements(
+  apiDir: string,
+  label: string,
+  fetched: ReadonlyMap<string, Uint8Array> = new Map(),
+): BuiltModule[] {
+  const text = readRequirementsText(apiDir, label);
   if (text === undefined) return [];
   const requirements = parseRequirements(text, label);
-  const wheels = wheelFiles(apiDir);
+  const local = wheelFiles(apiDir);
+  const wheels = [...local, ...[...fetched.keys()].filter((file) => !local.includes(file))];
   const modules = new Map<string, BuiltModule>();
   let total = 0;
   for (const requirement of requirements) {
     const where = `${label} line ${requirement.line}`;
     const file = chooseWheel(requirement, wheels, where);
-    const read = readCreatorFile(apiDir, `${WHEELS_DIR}/${file}`, VENDOR_LIMITS.maxWheelBytes);
+    const read = local.includes(file)
+      ? readCreatorFile(apiDir, `${WHEELS_DIR}/${file}`, VENDOR_LIMITS.maxWheelBytes)
+      : { bytes: fetched.get(file)! };
     if ("problem" in read)
       throw new BuildError(
         `${WHEELS_DIR}/${file}`,
         read.problem,
         "keep only regular wheel files (≤ 5 MB) in wheels/",
       );
-    for (const module of unpackWheel(read.bytes, `${WHEELS_DIR}/${file}`)) {
+    for (const module of unpackWheel(read.bytes, local.includes(file) ? `${WHEELS_DIR}/${file}` : file)) {
       if (modules.has(module.name))
         throw new BuildError(
           where,
@@ -226,12 +234,12 @@ function chooseWheel(requirement: Requirement, wheels: string[], where: string):
   throw new BuildError(
     where,
     `${pinned}: no pure-Python wheel for it in ${WHEELS_DIR}/`,
-    `download it into the API folder: pip download --no-deps --only-binary=:all: --dest ${WHEELS_DIR} ${pinned} (the build is offline; list each dependency on its own line)`,
+    `download it into the API folder: pip download --no-deps --only-binary=:all: --dest ${WHEELS_DIR} ${pinned} (builds are offline unless CLAW_PYTHON_INDEX names a package index; list each dependency on its own line)`,
   );
 }
 
 /** Wheel file names in the API's wheels/ folder (none when it is missing); links are not followed. */
-function wheelFiles(apiDir: string): string[] {
+export function wheelFiles(apiDir: string): string[] {
   const dir = join(apiDir, WHEELS_DIR);
   const stats = lstatOrUndefined(dir);
   if (!stats?.isDirectory()) return [];
@@ -240,7 +248,9 @@ function wheelFiles(apiDir: string): string[] {
     .sort();
 }
 
-function readText(dir: string, file: string, label: string): string | undefined {
+/** The API's requirements.txt (≤ 64 KB, UTF-8, a regular file), or undefined without one. */
+export function readRequirementsText(dir: string, label: string): string | undefined {
+  const file = "requirements.txt";
   if (!lstatOrUndefined(join(dir, file))) return undefined;
   const read = readCreatorFile(dir, file, 64 * 1024);
   if ("problem" in read)
