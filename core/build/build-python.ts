@@ -12,6 +12,11 @@ export const PYTHON_MAIN_MODULE = "claw_worker.py";
 export const PYTHON_ENTRY_MODULE = "claw_entry.py";
 /** Production runs Python Workers with this flag (locally: Pyodide from npm, see local-host.ts). */
 export const PYTHON_COMPATIBILITY_FLAGS = ["python_workers"];
+/**
+ * Top-level names a creator's file may not take: the platform's modules, the local host's, and
+ * `workers` (the Python Workers SDK, which a file of that name would shadow).
+ */
+const RESERVED_FILES = [PYTHON_MAIN_MODULE, PYTHON_ENTRY_MODULE, "claw_local.py", "workers.py"];
 const MAX_PY_FILE_BYTES = 1024 * 1024;
 const MAX_PY_FILES = 200;
 const MODULE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -58,10 +63,10 @@ export function pythonModules(
     },
   ];
   for (const file of files) {
-    if (file === PYTHON_MAIN_MODULE || file === PYTHON_ENTRY_MODULE || file.startsWith(`${VENDOR_DIR}/`)) {
+    if (RESERVED_FILES.includes(file) || file.startsWith(`${VENDOR_DIR}/`) || file.startsWith("workers/")) {
       throw new BuildError(
         label.replace(/[^/]*$/, file),
-        `uses a name the platform's own modules have (${PYTHON_MAIN_MODULE}, ${PYTHON_ENTRY_MODULE}, ${VENDOR_DIR}/)`,
+        `uses a name the platform's own modules have (${RESERVED_FILES.join(", ")}, ${VENDOR_DIR}/)`,
         "rename the file (packages go in requirements.txt, their wheels in wheels/)",
       );
     }
