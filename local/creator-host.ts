@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { Log, LogLevel, type MiniflareOptions } from "miniflare";
 import { BINDINGS } from "../core/bindings.ts";
+import { runtimePath } from "../core/build/bundle.ts";
 import { COMPATIBILITY_DATE, PLATFORM_COMPATIBILITY_FLAGS } from "../core/build/compat.ts";
 import type { PlatformBundles } from "./platform-workers.ts";
 
@@ -74,6 +75,9 @@ function pythonBindings(host: string | undefined): Partial<MiniflareOptions> {
       PYODIDE_MJS: join(dir, "pyodide.mjs"),
       PYODIDE_ASM_MJS: join(dir, "pyodide.asm.mjs"),
       PYODIDE_LOCK: join(dir, "pyodide-lock.json"),
+      // Local-only Python modules: the `workers` SDK stand-in and the host's call into claw_worker.
+      PYTHON_WORKERS_SHIM: runtimePath("templates/python/local/workers.py"),
+      PYTHON_CLAW_LOCAL: runtimePath("templates/python/local/claw_local.py"),
     },
     dataBlobBindings: {
       PYODIDE_WASM: join(dir, "pyodide.asm.wasm"),

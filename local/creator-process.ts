@@ -161,6 +161,9 @@ export class CreatorProcess {
     } finally {
       this.startAllowanceMs = 0;
       this.lastBusy = performance.now();
+      // A ping sent during the start is judged by the start's allowance, not the call limit: on a
+      // loaded machine its answer may still be on the way, and the process was busy by right.
+      this.ping = undefined;
     }
   }
 

@@ -30,8 +30,6 @@ export function bundlePythonHost(): Promise<string> {
       "./pyodide.asm.wasm",
       "./python_stdlib.zip",
       "./pyodide-lock.json",
-      "./claw_entry.py",
-      "./creator-files.json",
     ],
   });
 }

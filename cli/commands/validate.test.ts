@@ -130,5 +130,12 @@ describe("402claw validate: Python", () => {
     expect(result.stderr).toContain(
       "stacks/dev/apis/text-stats/handler.py: fails to load: SyntaxError: expected ':' (handler.py line 1). Fix: fix the module so it imports",
     );
+    // The standard Python Worker entry is accepted as well as the handler.
+    writeFileSync(
+      join(project.apisDir, "text-stats", "handler.py"),
+      "from workers import Response, WorkerEntrypoint\n\nclass Default(WorkerEntrypoint):\n    async def fetch(self, request):\n        return Response('ok')\n",
+    );
+    result = validate();
+    expect(result.code, result.stderr).toBe(0);
   });
 });

@@ -5,10 +5,16 @@ import { BuildError } from "../errors.ts";
 import { readCreatorFile } from "../manifest/contained-path.ts";
 import type { LoadedApi } from "../manifest/load.ts";
 import { parseUsdPrice } from "../price.ts";
-import { PYTHON_COMPATIBILITY_FLAGS, PYTHON_MAIN_MODULE, pythonModules } from "./build-python.ts";
+import {
+  PYTHON_COMPATIBILITY_FLAGS,
+  PYTHON_MAIN_MODULE,
+  pythonModules,
+  requirementsLabel,
+} from "./build-python.ts";
 import { bundleWorker, runtimePath } from "./bundle.ts";
 import { COMPATIBILITY_DATE, CREATOR_COMPATIBILITY_FLAGS } from "./compat.ts";
 import { contentHash } from "./hash.ts";
+import { fetchIndexWheels } from "./python-index.ts";
 import type { BuiltApi, BuiltDataObject } from "./types.ts";
 
 export const MAX_DATA_BYTES = DATA_LIMITS.maxFileBytes;
@@ -32,7 +38,9 @@ export async function buildApi(api: LoadedApi): Promise<BuiltApi> {
     code = await bundleWorker(runtimePath("templates/data/worker.ts"), { label: "data template" });
   } else if (isPython(manifest.source)) {
     // A Python Worker in production; locally the stand-in runs these modules on Pyodide.
-    modules = pythonModules(api, sourceLabel).modules;
+    // Online builds may take wheels wheels/ lacks from a package index (off by default).
+    const fetched = await fetchIndexWheels(api.dir, requirementsLabel(sourceLabel));
+    modules = pythonModules(api, sourceLabel, fetched).modules;
     mainModule = PYTHON_MAIN_MODULE;
     compatibilityFlags = PYTHON_COMPATIBILITY_FLAGS;
     code = modules.map((module) => `${module.name}\n${module.content}`).join("\n");

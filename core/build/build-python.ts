@@ -4,6 +4,7 @@ import { BuildError } from "../errors.ts";
 import { readCreatorFile } from "../manifest/contained-path.ts";
 import type { LoadedApi } from "../manifest/load.ts";
 import { runtimePath } from "./bundle.ts";
+import { VENDOR_DIR, vendorRequirements } from "./python-requirements.ts";
 import type { BuiltModule } from "./types.ts";
 
 /** The main module of a deployed Python function, and the shared entry it imports. */
@@ -11,6 +12,11 @@ export const PYTHON_MAIN_MODULE = "claw_worker.py";
 export const PYTHON_ENTRY_MODULE = "claw_entry.py";
 /** Production runs Python Workers with this flag (locally: Pyodide from npm, see local-host.ts). */
 export const PYTHON_COMPATIBILITY_FLAGS = ["python_workers"];
+/**
+ * Top-level names a creator's file may not take: the platform's modules, the local host's, and
+ * `workers` (the Python Workers SDK, which a file of that name would shadow).
+ */
+const RESERVED_FILES = [PYTHON_MAIN_MODULE, PYTHON_ENTRY_MODULE, "claw_local.py", "workers.py"];
 const MAX_PY_FILE_BYTES = 1024 * 1024;
 const MAX_PY_FILES = 200;
 const MODULE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -18,9 +24,14 @@ const MODULE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /**
  * The modules of a Python function: the platform's main module (naming the creator's module),
  * claw_entry.py, and every `.py` file of the API folder (regular files, no links, bounded). A
- * `requirements.txt` is refused: vendoring packages is not supported yet (stdlib only).
+ * `requirements.txt` is vendored from the API's `wheels/` (pure-Python wheels, under
+ * python_modules/: python-requirements.ts).
  */
-export function pythonModules(api: LoadedApi, label: string): { modules: BuiltModule[]; module: string } {
+export function pythonModules(
+  api: LoadedApi,
+  label: string,
+  fetchedWheels: ReadonlyMap<string, Uint8Array> = new Map(),
+): { modules: BuiltModule[]; module: string } {
   const module = pythonModuleName(api.manifest.source);
   if (!module.split(".").every((part) => MODULE_NAME.test(part))) {
     throw new BuildError(
@@ -29,13 +40,7 @@ export function pythonModules(api: LoadedApi, label: string): { modules: BuiltMo
       "name it like handler.py (letters, digits, _)",
     );
   }
-  if (exists(join(api.dir, "requirements.txt"))) {
-    throw new BuildError(
-      label.replace(/[^/]*$/, "requirements.txt"),
-      "third-party Python packages are not supported yet (only the standard library)",
-      "remove requirements.txt and use the standard library (urllib, json, …) or a TypeScript function",
-    );
-  }
+  const vendored = vendorRequirements(api.dir, requirementsLabel(label), fetchedWheels);
   const files = pythonFiles(api.dir, api.dir);
   if (files.length > MAX_PY_FILES) {
     throw new BuildError(
@@ -58,11 +63,11 @@ export function pythonModules(api: LoadedApi, label: string): { modules: BuiltMo
     },
   ];
   for (const file of files) {
-    if (file === PYTHON_MAIN_MODULE || file === PYTHON_ENTRY_MODULE) {
+    if (RESERVED_FILES.includes(file) || file.startsWith(`${VENDOR_DIR}/`) || file.startsWith("workers/")) {
       throw new BuildError(
         label.replace(/[^/]*$/, file),
-        "uses a name the platform's own module has",
-        "rename the file",
+        `uses a name the platform's own modules have (${RESERVED_FILES.join(", ")}, ${VENDOR_DIR}/)`,
+        "rename the file (packages go in requirements.txt, their wheels in wheels/)",
       );
     }
     const read = readCreatorFile(api.dir, file, MAX_PY_FILE_BYTES);
@@ -74,7 +79,13 @@ export function pythonModules(api: LoadedApi, label: string): { modules: BuiltMo
       );
     modules.push({ name: file, content: new TextDecoder().decode(read.bytes) });
   }
+  modules.push(...vendored);
   return { modules, module };
+}
+
+/** The label of an API's requirements.txt, from its source's label (same folder). */
+export function requirementsLabel(sourceLabel: string): string {
+  return sourceLabel.replace(/[^/]*$/, "requirements.txt");
 }
 
 /** The import name of a Python source path: `handler.py` → `handler`, `pkg/main.py` → `pkg.main`. */
@@ -94,13 +105,4 @@ function pythonFiles(root: string, dir: string): string[] {
     else if (stats.isFile() && name.endsWith(".py")) found.push(relative(root, path).split("\\").join("/"));
   }
   return found;
-}
-
-function exists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -503,4 +503,42 @@ describe("CreatorApi provider: a Python function", () => {
     for (const name of names) expect((upload.form!.get(name) as Blob).type).toBe("text/x-python");
     expect(await (upload.form!.get("claw_worker.py") as Blob).text()).toContain('CREATOR_MODULE = "handler"');
   });
+
+  it("uploads packages vendored from requirements.txt as python_modules/… modules of the same worker", async () => {
+    const { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { loadApiFolder } = await import("../../core/manifest/load.ts");
+    const { buildApi } = await import("../../core/build/build-api.ts");
+    const { makeWheel } = await import("../../core/build/wheel-fixture.ts");
+    const { REPO_ROOT } = await import("../testing/program-fixture.ts");
+    const root = mkdtempSync(join(tmpdir(), "402claw-vendored-"));
+    try {
+      const dir = join(root, "stacks/dev/apis/text-stats");
+      cpSync(join(REPO_ROOT, "stacks/dev/apis/text-stats"), dir, { recursive: true });
+      writeFileSync(join(dir, "requirements.txt"), "tinyslug==1.0\n");
+      mkdirSync(join(dir, "wheels"));
+      writeFileSync(
+        join(dir, "wheels/tinyslug-1.0-py3-none-any.whl"),
+        makeWheel("tinyslug", "1.0", { "tinyslug/__init__.py": "VERSION = '1.0'\n" }),
+      );
+      const loaded = loadApiFolder(root, dir);
+      if (Array.isArray(loaded)) throw loaded[0];
+      const python = await buildApi(loaded);
+      const requests = install();
+      await provider({ ...toolchain, buildApiFolder: async () => python }).create!({
+        ...inputs,
+        slug: "text-stats",
+        apiDir: "stacks/dev/apis/text-stats",
+        kind: "function",
+        contentHash: python.contentHash,
+      });
+      const upload = requests.find((request) => request.path.endsWith("/scripts/text-stats"))!;
+      const vendored = upload.form!.get("python_modules/tinyslug/__init__.py") as Blob;
+      expect(vendored.type).toBe("text/x-python");
+      expect(await vendored.text()).toBe("VERSION = '1.0'\n");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });

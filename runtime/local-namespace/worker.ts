@@ -26,7 +26,14 @@ import {
   SCRIPT_HEADER,
   WARM_SUFFIX,
 } from "./protocol.ts";
-import { type PythonAssets, pythonWorkerCode } from "./python-worker.ts";
+import {
+  PYTHON_FILES_BINDING,
+  type PythonAssets,
+  type PythonVersion,
+  pythonOptionsKey,
+  pythonVersionOf,
+  pythonWorkerCode,
+} from "./python-worker.ts";
 
 interface NamespaceEnv extends Partial<PythonAssets> {
   LOADER: WorkerLoader;
@@ -41,7 +48,12 @@ interface OutboundProps {
 
 /** A script as this process holds it, with the Worker Loader id of its isolate. */
 interface HeldScript extends LocalScript {
-  /** Name, content hash and a digest of the secrets: a changed secret needs a fresh isolate. */
+  /** The script's name in the namespace. */
+  name: string;
+  /**
+   * Name, content hash and a digest of the secrets: a changed secret needs a fresh isolate. A
+   * Python script's has no content hash: its running interpreter takes each new version.
+   */
   loaderKey: string;
 }
 
@@ -52,6 +64,14 @@ export class DataBucket extends WorkerEntrypoint<NamespaceEnv> {
   async get(key: string): Promise<Response | null> {
     const object = await this.env.DATA.get(key);
     return object ? new Response(object.body) : null;
+  }
+}
+
+/** A Python host's files binding: one version of its own script's files (python-worker.ts). */
+export class PythonFiles extends WorkerEntrypoint<NamespaceEnv, { name: string }> {
+  async files(version: string): Promise<PythonVersion | null> {
+    const script = await findScript(this.env, this.ctx.props.name);
+    return script ? pythonVersionOf(script, version, this.env) : null;
   }
 }
 
@@ -88,7 +108,7 @@ async function dispatch(
   if (!script) return fault("not_found", `Worker not found: ${scriptName}`);
   const worker = loadWorker(env, ctx, script, options);
   try {
-    const response = await worker.getEntrypoint().fetch(request);
+    const response = await worker.getEntrypoint(undefined, entrypointOptions(script)).fetch(request);
     // The body is read here, not streamed on: workerd ends an HTTP body cleanly even when the
     // creator's stream failed midway, and the gateway must learn of that failure. Beyond the
     // gateway's cap the first bytes suffice for it to refuse the answer.
@@ -104,10 +124,19 @@ async function dispatch(
   }
 }
 
+/** A Python host learns from each call which version of the code it is for. */
+function entrypointOptions(script: HeldScript) {
+  return script.python ? { props: { version: script.contentHash } } : undefined;
+}
+
 /** A digest of a script's secret values (never leaves this process): names the isolate. */
 async function secretsDigest(script: LocalScript): Promise<string> {
   if (!script.secrets || Object.keys(script.secrets).length === 0) return "-";
-  const bytes = new TextEncoder().encode(JSON.stringify(Object.entries(script.secrets).sort()));
+  return digest(Object.entries(script.secrets).sort());
+}
+
+async function digest(value: unknown): Promise<string> {
+  const bytes = new TextEncoder().encode(JSON.stringify(value));
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   return Array.from(digest.slice(0, 12), (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
@@ -116,16 +145,20 @@ async function secretsDigest(script: LocalScript): Promise<string> {
 function loadWorker(env: NamespaceEnv, ctx: ExecutionContext, script: HeldScript, options: DispatchOptions) {
   const exports = (ctx as unknown as { exports: Record<string, (options: { props: object }) => Fetcher> })
     .exports;
-  return env.LOADER.get(script.loaderKey, () => ({
+  const key = script.python ? `${script.loaderKey}@${pythonOptionsKey(options)}` : script.loaderKey;
+  return env.LOADER.get(key, () => ({
     compatibilityDate: script.compatibilityDate,
     compatibilityFlags: script.compatibilityFlags,
     mainModule: script.mainModule,
     modules: Object.fromEntries(script.modules.map((module) => [module.name, module.content])),
-    ...(script.python ? pythonWorkerCode(script, env) : {}),
+    ...(script.python ? pythonWorkerCode(env) : {}),
     env: {
       ...script.vars,
       ...script.secrets,
       ...(script.dataBinding ? { DATA: exports.DataBucket!({ props: {} }) } : {}),
+      ...(script.python
+        ? { [PYTHON_FILES_BINDING]: exports.PythonFiles!({ props: { name: script.name } }) }
+        : {}),
     },
     globalOutbound: exports.Outbound!({ props: { params: options.outbound ?? {} } }),
     // Passed as production does; this workerd does not enforce it (the supervisor does instead).
@@ -179,7 +212,9 @@ async function warm(
   if (!script.python) return Response.json({ warmed: false });
   const options = (await request.json().catch(() => ({}))) as DispatchOptions;
   try {
-    const answer = await loadWorker(env, ctx, script, options).getEntrypoint("Warm").fetch("http://warm/");
+    const answer = await loadWorker(env, ctx, script, options)
+      .getEntrypoint("Warm", entrypointOptions(script))
+      .fetch("http://warm/");
     return new Response(answer.body, answer);
   } catch (error) {
     return Response.json({ error: error instanceof Error ? error.message : String(error) }, { status: 422 });
@@ -197,5 +232,10 @@ async function findScript(env: NamespaceEnv, name: string): Promise<HeldScript |
 }
 
 async function held(name: string, script: LocalScript): Promise<HeldScript> {
-  return { ...script, loaderKey: `${name}@${script.contentHash}@${await secretsDigest(script)}` };
+  if (script.python) {
+    // Everything the isolate is made from, except the code (python-worker.ts).
+    const made = [script.vars, script.compatibilityDate, await secretsDigest(script)];
+    return { ...script, name, loaderKey: `${name}@python@${await digest(made)}` };
+  }
+  return { ...script, name, loaderKey: `${name}@${script.contentHash}@${await secretsDigest(script)}` };
 }

@@ -1,7 +1,10 @@
 """402claw's Python function entry, shared by production (a Python Worker) and the local stand-in
-(CPython from the pyodide npm package inside workerd). It calls the creator's module: either
-`def handler(input)` (sync or async), given the same input as the TypeScript handler (method, path,
-query, body, slug, env), or, locally, the standard entry `on_fetch(request, env)`.
+(CPython from the pyodide npm package inside workerd). It finds the creator's entry, one of:
+- `def handler(input)` (sync or async), given the same input as the TypeScript handler (method,
+  path, query, body, slug, env);
+- the standard Python Worker entry: `class Default(WorkerEntrypoint)` with `async def fetch(self,
+  request)` (`from workers import WorkerEntrypoint, Response`), reading secrets from `self.env`;
+- the older module-level `async def on_fetch(request, env)`.
 
 A handler returns a dict or list (sent as JSON), a str (text/plain), None (204), or a tuple
 `(body, status)` / `(body, status, headers)` where body is any of those.
@@ -14,14 +17,15 @@ import json
 NO_FORM = (
     "the Python module defines none of the supported entries. Fix: define "
     "`def handler(input):` (or `async def handler(input):`) returning a dict, list or str, "
-    "or the standard Python Worker entry `async def on_fetch(request, env):`"
+    "or the standard Python Worker entry `class Default(WorkerEntrypoint):` with "
+    "`async def fetch(self, request):` (from workers import WorkerEntrypoint, Response)"
 )
 
 _creator = None
 
 
 def creator(module_name):
-    """The creator's module, imported once per isolate."""
+    """The creator's module, imported once per isolate (per version, locally)."""
     global _creator
     if _creator is None:
         _creator = importlib.import_module(module_name)
@@ -29,10 +33,13 @@ def creator(module_name):
 
 
 def form(module_name):
-    """Which entry the creator's module defines: "handler", "on_fetch", or raises with the fix."""
+    """The creator module's entry: "handler", "entrypoint" (class Default), "on_fetch", or raises with the fix."""
     module = creator(module_name)
     if callable(getattr(module, "handler", None)):
         return "handler"
+    default = getattr(module, "Default", None)
+    if inspect.isclass(default) and callable(getattr(default, "fetch", None)):
+        return "entrypoint"
     if callable(getattr(module, "on_fetch", None)):
         return "on_fetch"
     raise TypeError(NO_FORM)

@@ -1,22 +1,44 @@
 """Main module of a deployed Python function (a Python Worker in the dispatch namespace; the
-`python_workers` compatibility flag). It turns the request into the same input the TypeScript
-handler gets and calls the creator's module through claw_entry; a module that defines the
-standard entry `on_fetch(request, env)` is called with the request as is.
+`python_workers` compatibility flag). Its `Default` entrypoint turns the request into the same
+input the TypeScript handler gets and calls the creator's module through claw_entry; a creator
+module with its own `Default(WorkerEntrypoint)` (or `on_fetch`) gets the request as is.
+Packages vendored from requirements.txt are modules under python_modules/ beside this one.
 Generated per API: CREATOR_MODULE names the creator's module."""
 
+import inspect
 import json
+import os
+import sys
 from urllib.parse import parse_qsl, urlparse
 
-from js import Response, Headers
+from workers import Response, WorkerEntrypoint
 
 import claw_entry
 
 CREATOR_MODULE = "__CREATOR_MODULE__"
 
+# After the creator's own modules and the standard library: a vendored package shadows neither.
+_VENDORED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "python_modules")
+if _VENDORED not in sys.path:
+    sys.path.append(_VENDORED)
 
-async def on_fetch(request, env):
-    if claw_entry.form(CREATOR_MODULE) == "on_fetch":
-        return await claw_entry.creator(CREATOR_MODULE).on_fetch(request, env)
+
+class Default(WorkerEntrypoint):
+    async def fetch(self, request):
+        form = claw_entry.form(CREATOR_MODULE)
+        module = claw_entry.creator(CREATOR_MODULE)
+        if form == "entrypoint":
+            return await _awaited(module.Default(self.ctx, self.env).fetch(request))
+        if form == "on_fetch":
+            return await _awaited(module.on_fetch(request, self.env))
+        return await _handler(request, self.env)
+
+
+async def _awaited(value):
+    return await value if inspect.isawaitable(value) else value
+
+
+async def _handler(request, env):
     url = urlparse(request.url)
     text = await request.text()
     body = None
@@ -27,8 +49,7 @@ async def on_fetch(request, env):
                 body = json.loads(text)
             except ValueError:
                 error = {"error": {"code": "invalid_json", "message": "the request body is not valid JSON"}}
-                headers = Headers.new([("content-type", "application/json")])
-                return Response.new(json.dumps(error), status=400, headers=headers)
+                return Response(json.dumps(error), status=400, headers={"content-type": "application/json"})
         else:
             body = text
     secrets = {name: getattr(env, name) for name in dir(env) if isinstance(getattr(env, name, None), str)}
@@ -41,5 +62,4 @@ async def on_fetch(request, env):
         "env": secrets,
     }
     answer = json.loads(await claw_entry.handle(CREATOR_MODULE, json.dumps(payload)))
-    headers = Headers.new(list(answer["headers"].items()))
-    return Response.new(answer["body"], status=answer["status"], headers=headers)
+    return Response(answer["body"], status=answer["status"], headers=answer["headers"])
