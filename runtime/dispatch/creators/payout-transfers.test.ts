@@ -20,7 +20,10 @@ const CREATOR: Address = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
 const PLATFORM: Address = "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720";
 
 let logIndex = 0;
-function log(address: Address, topics: Hex[], data: Hex): Log {
+/** Event topics as viem encodes them (unindexed arguments are null); a mined log carries hex only. */
+type EncodedTopics = ReadonlyArray<Hex | Hex[] | null>;
+
+function log(address: Address, topics: EncodedTopics, data: Hex): Log {
   return {
     address,
     topics: topics as [Hex, ...Hex[]],

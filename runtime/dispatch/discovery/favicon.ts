@@ -8,7 +8,7 @@ const BRAND = [0xd1, 0x4f, 0x1f]; // #1f4fd1 as B, G, R
  * The same badge as a real 16×16 ICO (one 32-bit BMP image), for clients that only ask for
  * /favicon.ico: a rounded blue square with a white bar, drawn once per isolate.
  */
-export function faviconIco(): Uint8Array {
+export function faviconIco(): Uint8Array<ArrayBuffer> {
   const pixels = SIZE * SIZE * 4;
   const mask = SIZE * 4; // 1-bit AND mask, rows padded to 4 bytes
   const image = 40 + pixels + mask;

@@ -33,7 +33,7 @@ const config = (): PaymentConfig => ({
   facilitatorTimeoutMs: 5_000,
 });
 const payload = { x402Version: 2, payload: {}, accepted: {} } as unknown as PaymentPayload;
-const requirements = { network: "eip155:31337" } as PaymentRequirements;
+const requirements = { network: "eip155:31337" } as unknown as PaymentRequirements;
 
 describe("facilitator answers", () => {
   it("turns a typed verify refusal (error status, VerifyResponse body) into an invalid result", async () => {

@@ -68,6 +68,9 @@ const api = (slug: string, priceAtomic: string, payTo: string, settleMode: "afte
     example: null,
     outputSchema: null,
     status: "active",
+    method: "GET",
+    inputSchema: null,
+    responseSchema: null,
     platformFeeBps: 0,
     earlierPrices: [],
   }) satisfies ApiRecord;
@@ -80,7 +83,7 @@ async function quote(config: PaymentConfig, record: ApiRecord) {
   });
   const gate = paymentGate(config);
   expect(await gate.ready()).toBe(true);
-  const response = await withCall(call, () =>
+  const response = await withCall(call, async () =>
     gate.app.fetch(new Request(`https://gateway.internal/${record.slug}?limit=1`)),
   );
   expect(response.status).toBe(402);

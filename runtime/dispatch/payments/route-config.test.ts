@@ -51,7 +51,7 @@ type Bazaar = Parameters<typeof validateDiscoveryExtension>[0];
 
 /** The discovery block as a GET request carries it (x402 adds the method), checked with x402's validator. */
 function expectValidBazaar(bazaar: Bazaar): void {
-  expect(validateDiscoveryExtensionSpec(bazaar)).toMatchObject({ valid: true });
+  expect(validateDiscoveryExtensionSpec(bazaar as never)).toMatchObject({ valid: true });
   expect(
     validateDiscoveryExtension({
       ...bazaar,
@@ -65,9 +65,9 @@ function headerFor(api: ApiRecord, resourceUrl = "http://127.0.0.1:8787/wide"): 
   const route = routeConfigFor(api, config, resourceUrl);
   const accepts = route.accepts as {
     scheme: string;
-    network: string;
+    network: `${string}:${string}`;
     payTo: string;
-    price: { amount: string; asset: string; extra: object };
+    price: { amount: string; asset: string; extra: Record<string, unknown> };
     maxTimeoutSeconds: number;
   };
   const requirement = {

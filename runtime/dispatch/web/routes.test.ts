@@ -55,11 +55,12 @@ describe("the platform overview", () => {
       Date.now() + 60_000,
     );
     const forged = await signSessionToken("other", PLATFORM, Date.now() + 60_000);
-    for (const headers of [
+    const attempts: Array<Record<string, string>> = [
       {},
       { authorization: `Bearer ${creator}` },
       { authorization: `Bearer ${forged}` },
-    ]) {
+    ];
+    for (const headers of attempts) {
       expect((await get("/admin/overview", headers)).status).toBe(404);
       const reconcile = await createDispatchApp().request(
         "/admin/reconcile",
