@@ -5,6 +5,7 @@ import type { ApiRecord } from "./api-record.ts";
 import { CPU_LIMIT_MESSAGE } from "./creator-fault.ts";
 import type { DispatchEnv } from "./env.ts";
 import { forwardToCreator } from "./forward.ts";
+import { testDispatchEnv } from "./test-env.ts";
 
 // The production path: the Workers for Platforms binding runs only on Cloudflare, so a stand-in
 // with its shape (`get(name, args, options).fetch(request)`) plays the user worker here.
@@ -28,7 +29,7 @@ function envWith(
       return { fetch: answer };
     },
   };
-  return { env: { DISPATCHER: dispatcher, ...settings } as unknown as DispatchEnv, calls };
+  return { env: testDispatchEnv({ DISPATCHER: dispatcher, ...settings }), calls };
 }
 
 const forward = (env: DispatchEnv, api: ApiRecord = API) =>
@@ -57,9 +58,13 @@ describe("forwardToCreator", () => {
     const setting = envWith(ok, { CREATOR_CPU_MS: "300" });
     await forward(setting.env);
     expect(setting.calls[0]?.limits).toEqual({ cpuMs: 300 });
-    const fallback = envWith(ok, { CREATOR_CPU_MS: "not a number" });
+    const fallback = envWith(ok);
     await forward(fallback.env);
     expect(fallback.calls[0]?.limits).toEqual({ cpuMs: DEFAULT_CREATOR_CPU_MS });
+    // A setting that is not a number is refused by the settings schema, naming it (fail closed).
+    await expect(forward(envWith(ok, { CREATOR_CPU_MS: "not a number" }).env)).rejects.toThrow(
+      /CREATOR_CPU_MS/,
+    );
   });
 
   it("passes the creator's answer through, body included", async () => {
@@ -103,12 +108,12 @@ describe("forwardToCreator", () => {
   });
 
   it("answers 502 creator_timeout when headers or body do not arrive in time", async () => {
-    const never = envWith(() => new Promise(() => {}), { CREATOR_TIMEOUT_MS: "20" });
+    const never = envWith(() => new Promise(() => {}), { CREATOR_TIMEOUT_MS: "100" });
     expect(await errorOf(await forward(never.env))).toMatchObject({ code: "creator_timeout" });
     const stalledBody = envWith(
       async () => new Response(new ReadableStream({ pull: () => new Promise(() => {}) })),
       {
-        CREATOR_TIMEOUT_MS: "20",
+        CREATOR_TIMEOUT_MS: "100",
       },
     );
     const response = await forward(stalledBody.env);

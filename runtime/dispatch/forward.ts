@@ -1,4 +1,4 @@
-import { DEFAULT_CREATOR_CPU_MS, MAX_CREATOR_BODY_BYTES } from "../../core/creator-limits.ts";
+import { MAX_CREATOR_BODY_BYTES } from "../../core/creator-limits.ts";
 import { beforeDeadline, TIMED_OUT } from "../shared/deadline.ts";
 import { errorResponse } from "../shared/http-error.ts";
 import { readCapped } from "../shared/read-capped.ts";
@@ -6,7 +6,7 @@ import type { ApiRecord } from "./api-record.ts";
 import { isCpuLimitExceeded } from "./creator-fault.ts";
 import type { DispatchEnv } from "./env.ts";
 import { namespaceFor } from "./namespace.ts";
-import { DEFAULT_CREATOR_TIMEOUT_MS } from "./settings.ts";
+import { dispatchSettings } from "./settings.ts";
 
 /** Request headers a creator never sees: payment material and platform-internal headers. */
 const STRIPPED_HEADERS = ["payment-signature", "x-payment", "payment-response", "cookie", "host"];
@@ -48,8 +48,9 @@ export async function forwardToCreator(
     body: target.body,
     redirect: "manual",
   });
-  const timeoutMs = positiveSetting(env.CREATOR_TIMEOUT_MS, DEFAULT_CREATOR_TIMEOUT_MS);
-  const cpuMs = api.limits.cpuMs ?? positiveSetting(env.CREATOR_CPU_MS, DEFAULT_CREATOR_CPU_MS);
+  const settings = dispatchSettings(env);
+  const timeoutMs = settings.creatorTimeoutMs;
+  const cpuMs = api.limits.cpuMs ?? settings.creatorCpuMs;
   const worker = namespaceFor(env).get(
     api.workerName,
     {},
@@ -91,7 +92,3 @@ async function wholeAnswer(pending: Promise<Response>): Promise<Response> {
 }
 
 /** A positive whole number of ms from a plain-text setting, else the default. */
-function positiveSetting(value: string | undefined, fallback: number): number {
-  const parsed = Number(value);
-  return value !== undefined && Number.isInteger(parsed) && parsed > 0 ? parsed : fallback;
-}

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { BINDINGS } from "../../core/bindings.ts";
+import { DEFAULT_CREATOR_CPU_MS } from "../../core/creator-limits.ts";
 import { HttpError } from "../shared/http-error.ts";
 import type { DispatchEnv } from "./env.ts";
 
@@ -32,6 +33,8 @@ export interface DispatchSettings {
   splitFactory?: string;
   maxBodyBytes: number;
   creatorTimeoutMs: number;
+  /** CPU ms a creator call may use when its manifest sets no `cpuMs`. */
+  creatorCpuMs: number;
   adminToken?: string;
   authSecret?: string;
   rpcUrl?: string;
@@ -103,6 +106,7 @@ const schema = z
     SPLIT_FACTORY: optional(address),
     MAX_BODY_BYTES: withDefault(wholeNumber(1, MAX_MAX_BODY_BYTES, "bytes"), DEFAULT_MAX_BODY_BYTES),
     CREATOR_TIMEOUT_MS: withDefault(wholeNumber(100, 300_000, "milliseconds"), DEFAULT_CREATOR_TIMEOUT_MS),
+    CREATOR_CPU_MS: withDefault(wholeNumber(1, 300_000, "milliseconds"), DEFAULT_CREATOR_CPU_MS),
     ADMIN_TOKEN: optional(z.string()),
     AUTH_SECRET: optional(z.string()),
     RPC_URL: optional(httpUrl),
@@ -166,6 +170,7 @@ function parseSettings(env: DispatchEnv): DispatchSettings | HttpError {
     ...(value.SPLIT_FACTORY ? { splitFactory: value.SPLIT_FACTORY } : {}),
     maxBodyBytes: value.MAX_BODY_BYTES,
     creatorTimeoutMs: value.CREATOR_TIMEOUT_MS,
+    creatorCpuMs: value.CREATOR_CPU_MS,
     ...(value.ADMIN_TOKEN ? { adminToken: value.ADMIN_TOKEN } : {}),
     ...(value.AUTH_SECRET ? { authSecret: value.AUTH_SECRET } : {}),
     ...(value.RPC_URL ? { rpcUrl: value.RPC_URL } : {}),
