@@ -13,6 +13,7 @@ import { makeTempProject, type TempProject } from "../support/temp-project.ts";
 import { runCli, startTestStack } from "../support/test-stack.ts";
 import { waitFor } from "../support/wait.ts";
 import { launchChromium, screenshot, watchForProblems } from "./support/chromium.ts";
+import type { DevFields } from "./support/dev-fields.ts";
 import { type InjectedWallet, injectWallet } from "./support/injected-wallet.ts";
 
 // Batch-settlement revenue in the dashboard, in real Chromium: one API paid with vouchers (the
@@ -23,13 +24,6 @@ import { type InjectedWallet, injectWallet } from "./support/injected-wallet.ts"
 const SLUG = "world-cities";
 const VOUCHER_CALLS = 5;
 const EXACT_CALLS = 3;
-
-interface DevFields {
-  payer: { address: Address; privateKey: Hex };
-  creators: Array<{ address: Address; privateKey: Hex }>;
-  admin: { token: string };
-  platform: { wallet: Address; platformFeeBps: number };
-}
 
 let project: TempProject;
 let stack: LocalStack;

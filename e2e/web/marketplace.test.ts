@@ -15,18 +15,12 @@ import { makeTempProject, type TempProject } from "../support/temp-project.ts";
 import { runCli, startTestStack } from "../support/test-stack.ts";
 import { waitFor } from "../support/wait.ts";
 import { launchChromium, screenshot, watchForProblems } from "./support/chromium.ts";
+import type { DevFields } from "./support/dev-fields.ts";
 import { type InjectedWallet, injectWallet } from "./support/injected-wallet.ts";
 
 // The marketplace in real Chromium against the real local stack (anvil, facilitator, workerd, D1):
 // browse, open an API page, pay from the browser wallet, sign in as the API's owner, see the
 // ledger's numbers and the chart, watch calls arrive live, withdraw, and the platform view.
-
-interface DevFields {
-  payer: { address: Address; privateKey: Hex };
-  creators: Array<{ address: Address; privateKey: Hex }>;
-  admin: { token: string };
-  platform: { wallet: Address; platformFeeBps: number };
-}
 
 let project: TempProject;
 let stack: LocalStack;
