@@ -160,6 +160,31 @@ describe("batch-settlement money paths through the gateway", () => {
     expect(amounts).toEqual(["1000", "1000", "1000"]);
   });
 
+  it("has the cron claim a withdrawing channel at once, found on chain, when its payer stopped calling", async () => {
+    const salt: Hex = `0x${"d4".repeat(32)}`;
+    const deposit = 10n * PRICE;
+    const payer = batchPayer({ chain: stack.chain, privateKey: payerKey, depositUnits: deposit, salt });
+    for (let call = 0; call < 2; call++) {
+      const response = await payer.fetch(`${stack.url}/counted`);
+      expect(response.status).toBe(200);
+      await response.arrayBuffer();
+    }
+    const channel = await channelOf(payer.address, salt);
+    const id = channel.channelId.toLowerCase();
+    expect((await payerSends("initiateWithdraw", [channel.channelConfig, deposit])).status).toBe("success");
+    // No call follows, so no voucher check ever reads the withdrawal; the vouchers are seconds old,
+    // far from the half settle interval (225 s) after which the cron claims anyway.
+    const worker = await stack.mf.getWorker("dispatch");
+    await worker.scheduled({ cron: "*/5 * * * *" });
+    await waitFor(async () => {
+      const vouchers = (await (await ledger(payer.address)).vouchers()).filter(
+        (voucher) => voucher.channelId === id,
+      );
+      return vouchers.length === 2 && vouchers.every((voucher) => voucher.state === "settled");
+    }, "the withdrawing channel claimed by the cron");
+    expect((await readChannel(chain(), id as Hex)).totalClaimed).toBe(2n * PRICE);
+  });
+
   it("claims a channel's outstanding vouchers at once when its payer starts the timed withdrawal, so the split gets everything charged", async () => {
     const salt: Hex = `0x${"c3".repeat(32)}`;
     const deposit = 10n * PRICE;

@@ -1,4 +1,5 @@
 import { type Address, createPublicClient, type Hex, http, parseAbi, parseAbiItem } from "viem";
+import { BATCH_SETTLEMENT_ADDRESS, batchSettlementAbi } from "../../../chain/batch-settlement.ts";
 
 const TOKEN_ABI = parseAbi([
   "function authorizationState(address authorizer, bytes32 nonce) view returns (bool)",
@@ -35,4 +36,26 @@ export async function readAuthorization(
     fromBlock: 0n,
   });
   return { used: true, txHash: logs[0]?.transactionHash ?? null };
+}
+
+/**
+ * The channels (of `channelIds`) whose payer has started the contract's timed withdrawal: their
+ * outstanding vouchers must be claimed before the delay ends, whether or not the payer still calls.
+ */
+export async function withdrawalsStarted(
+  rpcUrl: string,
+  channelIds: readonly string[],
+): Promise<Set<string>> {
+  const client = createPublicClient({ transport: http(rpcUrl, { timeout: 10_000 }) });
+  const started = new Set<string>();
+  for (const channelId of channelIds) {
+    const [, initiatedAt] = await client.readContract({
+      address: BATCH_SETTLEMENT_ADDRESS,
+      abi: batchSettlementAbi,
+      functionName: "pendingWithdrawals",
+      args: [channelId as Hex],
+    });
+    if (initiatedAt > 0) started.add(channelId.toLowerCase());
+  }
+  return started;
 }

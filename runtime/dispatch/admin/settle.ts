@@ -1,7 +1,11 @@
 import { type SettlementRun, settleReceiver } from "../../ledger/batch-settler.ts";
+import type { StoredChannel } from "../../ledger/channel-types.ts";
+import type { PayerLedger } from "../../ledger/payer-ledger.ts";
 import { HttpError } from "../../shared/http-error.ts";
 import type { DispatchEnv } from "../env.ts";
 import { settlerConfig } from "../payments/settler-config.ts";
+import { dispatchSettings } from "../settings.ts";
+import { withdrawalsStarted } from "./chain-reader.ts";
 import { claimAcrossPayers, type PayerClaims } from "./claim-across-payers.ts";
 
 /** What settling every channel did, and what is still owed afterwards. */
@@ -50,7 +54,7 @@ export async function settleAllChannels(
   const owing: PayerClaims[] = [];
   for (const { payer } of results) {
     const ledger = ledgers.get(ledgers.idFromName(payer));
-    const channels = await ledger.channelsToClaim(Date.now() - (options.minVoucherAgeMs ?? 0));
+    const channels = await channelsDue(ledger, options.minVoucherAgeMs ?? 0, dispatchSettings(env).rpcUrl);
     if (channels.length) owing.push({ ledger, channels });
   }
   await claimAcrossPayers(owing, config, result);
@@ -82,4 +86,29 @@ export async function settleAllChannels(
   }
   result.outstanding.amount = owed.toString();
   return result;
+}
+
+/**
+ * The channels of one payer to claim now: everything with `minVoucherAgeMs` 0; else those owing a
+ * voucher that old, and those whose payer has started the contract's timed withdrawal, read on
+ * chain (a payer who withdraws and stops calling is never seen by a voucher check).
+ */
+async function channelsDue(
+  ledger: DurableObjectStub<PayerLedger>,
+  minVoucherAgeMs: number,
+  rpcUrl: string | undefined,
+): Promise<StoredChannel[]> {
+  if (minVoucherAgeMs <= 0) return ledger.channelsToClaim();
+  const due = await ledger.channelsToClaim(Date.now() - minVoucherAgeMs);
+  if (!rpcUrl) return due;
+  const dueIds = new Set(due.map((stored) => stored.channel.channelId.toLowerCase()));
+  const rest = (await ledger.channelsToClaim()).filter(
+    (stored) => !dueIds.has(stored.channel.channelId.toLowerCase()),
+  );
+  if (!rest.length) return due;
+  const withdrawing = await withdrawalsStarted(
+    rpcUrl,
+    rest.map((stored) => stored.channel.channelId),
+  );
+  return [...due, ...rest.filter((stored) => withdrawing.has(stored.channel.channelId.toLowerCase()))];
 }
