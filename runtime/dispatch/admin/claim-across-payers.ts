@@ -23,7 +23,7 @@ export async function claimAcrossPayers(
 ): Promise<void> {
   const storage = new RoutedChannelStorage();
   for (const { ledger, channels } of payers) for (const stored of channels) storage.add(stored, ledger);
-  await claimInBatches(storage.snapshot(), storage, config, run, (channel, transaction) =>
+  await claimInBatches(await storage.list(), storage, config, run, (channel, transaction) =>
     storage
       .ledgerOf(channel.channelId)
       .recordClaim(channel.channelId, channel.chargedCumulativeAmount, transaction),
@@ -48,11 +48,6 @@ class RoutedChannelStorage implements ChannelStorage {
     this.loaded.push(stored.channel);
   }
 
-  /** The channels as read from their ledgers when this run began. */
-  snapshot(): Channel[] {
-    return this.loaded;
-  }
-
   ledgerOf(channelId: string): DurableObjectStub<PayerLedger> {
     return this.entry(channelId).ledger;
   }
@@ -61,6 +56,7 @@ class RoutedChannelStorage implements ChannelStorage {
     return (await this.entry(channelId).session.load())?.channel;
   }
 
+  /** The channels as read from their ledgers when this run began. */
   async list(): Promise<Channel[]> {
     return this.loaded;
   }

@@ -1,22 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { ApiRecord } from "../api-record.ts";
+import { testApiRecord } from "../test-api-record.ts";
 import { apiArguments, requestFor } from "./api-arguments.ts";
 
-const api: ApiRecord = {
+const api = testApiRecord({
   slug: "cities",
   title: "Cities",
   description: "Cities.",
   kind: "data",
-  owner: "0x90F79bf6EB2c4f870365E785982E1f101E93b906",
-  priceUsd: "$0.001",
-  priceAtomic: "1000",
-  payTo: "0x90F79bf6EB2c4f870365E785982E1f101E93b906",
-  workerName: "cities",
-  settleMode: "after",
-  limits: {},
-  egress: [],
-  tags: [],
-  example: null,
   outputSchema: {
     columns: [
       { name: "name", type: "string" },
@@ -28,13 +18,7 @@ const api: ApiRecord = {
     rows: 2,
     sample: null,
   },
-  status: "active",
-  method: "GET",
-  inputSchema: null,
-  responseSchema: null,
-  platformFeeBps: 0,
-  earlierPrices: [],
-};
+});
 
 describe("apiArguments", () => {
   it("types a data API's filters by column and offers the operators each type supports", () => {

@@ -2,31 +2,10 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ApiRecord } from "../api-record.ts";
+import { testApiRecord } from "../test-api-record.ts";
 import { handleMcpRequest, type McpContext, TOOLS_PER_PAGE } from "./mcp-server.ts";
 
-const api = (slug: string): ApiRecord => ({
-  slug,
-  title: slug,
-  description: "A function.",
-  kind: "function",
-  owner: "0x90F79bf6EB2c4f870365E785982E1f101E93b906",
-  priceUsd: "$0.001",
-  priceAtomic: "1000",
-  payTo: "0x90F79bf6EB2c4f870365E785982E1f101E93b906",
-  workerName: slug,
-  settleMode: "after",
-  limits: {},
-  egress: [],
-  tags: [],
-  example: null,
-  outputSchema: null,
-  status: "active",
-  method: "GET",
-  inputSchema: null,
-  responseSchema: null,
-  platformFeeBps: 0,
-  earlierPrices: [],
-});
+const api = (slug: string): ApiRecord => testApiRecord({ slug, description: "A function." });
 
 let client: Client | undefined;
 afterEach(async () => client?.close());

@@ -5,6 +5,7 @@ import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFacilitatorApp } from "../../../facilitator/server.ts";
 import type { ApiRecord } from "../api-record.ts";
+import { testApiRecord } from "../test-api-record.ts";
 import { testDispatchEnv } from "../test-env.ts";
 import { withCall } from "./call-context.ts";
 import { PaidCall } from "./paid-call.ts";
@@ -51,29 +52,7 @@ const configFor = (url: string): PaymentConfig => ({
 });
 
 const api = (slug: string, priceAtomic: string, payTo: string, settleMode: "after" | "before" = "after") =>
-  ({
-    slug,
-    title: slug,
-    description: `the ${slug} API`,
-    kind: "function",
-    owner: payTo,
-    priceUsd: "$0",
-    priceAtomic,
-    payTo,
-    workerName: slug,
-    settleMode,
-    limits: {},
-    egress: [],
-    tags: [],
-    example: null,
-    outputSchema: null,
-    status: "active",
-    method: "GET",
-    inputSchema: null,
-    responseSchema: null,
-    platformFeeBps: 0,
-    earlierPrices: [],
-  }) satisfies ApiRecord;
+  testApiRecord({ slug, priceAtomic, payTo, owner: payTo, priceUsd: "$0", settleMode });
 
 /** An unpaid request through the gate for one API, as chargeFor runs it. */
 async function quote(config: PaymentConfig, record: ApiRecord) {

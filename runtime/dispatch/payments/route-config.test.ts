@@ -2,6 +2,7 @@ import { encodePaymentRequiredHeader } from "@x402/core/http";
 import { validateDiscoveryExtension, validateDiscoveryExtensionSpec } from "@x402/extensions/bazaar";
 import { describe, expect, it } from "vitest";
 import type { ApiRecord } from "../api-record.ts";
+import { testApiRecord } from "../test-api-record.ts";
 import { DISCOVERY_BUDGET_BYTES, jsonBytes, OPEN_FUNCTION_INPUT } from "./discovery-block.ts";
 import type { PaymentConfig } from "./payment-config.ts";
 import { routeConfigFor } from "./route-config.ts";
@@ -16,20 +17,11 @@ const config: PaymentConfig = {
   facilitatorTimeoutMs: 5000,
 };
 
-const dataApi: ApiRecord = {
+const dataApi = testApiRecord({
   slug: "world-cities",
   title: "World Cities",
   description: "Large cities.",
   kind: "data",
-  owner: "0x90F79bf6EB2c4f870365E785982E1f101E93b906",
-  priceUsd: "$0.001",
-  priceAtomic: "1000",
-  payTo: "0x90F79bf6EB2c4f870365E785982E1f101E93b906",
-  workerName: "world-cities",
-  settleMode: "after",
-  limits: {},
-  egress: [],
-  tags: [],
   example: "?filter_country=Japan&limit=3",
   outputSchema: {
     columns: [
@@ -39,13 +31,7 @@ const dataApi: ApiRecord = {
     rows: 34,
     sample: { name: "Tokyo", population: 13960000 },
   },
-  status: "active",
-  method: "GET",
-  inputSchema: null,
-  responseSchema: null,
-  platformFeeBps: 0,
-  earlierPrices: [],
-};
+});
 
 type Bazaar = Parameters<typeof validateDiscoveryExtension>[0];
 

@@ -30,40 +30,28 @@ export function usageTerms(api: ApiRecord): Record<string, string> {
  */
 export function routeConfigFor(api: ApiRecord, config: PaymentConfig, resourceUrl: string): RouteConfig {
   const description = `${api.title}: ${api.description}`;
-  const exact = {
-    scheme: "exact",
+  /** One scheme's offer: the same price, asset, payTo and token domain for every scheme. */
+  const offer = (scheme: string, extra: Record<string, string>) => ({
+    scheme,
     network: config.network,
     payTo: api.payTo,
     price: {
       amount: api.priceAtomic,
       asset: config.asset,
-      extra: {
-        name: config.assetName,
-        version: config.assetVersion,
-        ...(api.settleMode === "before" ? { paymentFlow: "upfront" } : {}),
-      },
+      extra: { name: config.assetName, version: config.assetVersion, ...extra },
     },
     maxTimeoutSeconds: config.maxTimeoutSeconds,
-  };
+  });
+  const exact = offer("exact", api.settleMode === "before" ? { paymentFlow: "upfront" } : {});
   // Payment channels first for clients that know them; the same price and payTo either way.
   // (batch-settlement has no upfront flow: a voucher is counted only once the creator answered.)
-  const batch = config.batch && {
-    scheme: BATCH_SCHEME,
-    network: config.network,
-    payTo: api.payTo,
-    price: {
-      amount: api.priceAtomic,
-      asset: config.asset,
-      extra: {
-        name: config.assetName,
-        version: config.assetVersion,
-        // The deposit the 402 suggests: enough for this many calls without a top-up transaction.
-        minDeposit: (BigInt(api.priceAtomic) * BigInt(config.batch.minDepositCalls)).toString(),
-        ...usageTerms(api),
-      },
-    },
-    maxTimeoutSeconds: config.maxTimeoutSeconds,
-  };
+  const batch =
+    config.batch &&
+    offer(BATCH_SCHEME, {
+      // The deposit the 402 suggests: enough for this many calls without a top-up transaction.
+      minDeposit: (BigInt(api.priceAtomic) * BigInt(config.batch.minDepositCalls)).toString(),
+      ...usageTerms(api),
+    });
   return {
     accepts: batch ? [batch, exact] : exact,
     resource: resourceUrl,
