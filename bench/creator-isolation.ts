@@ -78,7 +78,7 @@ async function main(): Promise<void> {
 
     log("costs…");
     const stopStarted = performance.now();
-    const restartsBefore = stack.creators.restarts(workerName);
+    const restartsBefore = await stack.creators.restarts(workerName);
     const stopped = await paying(`${stack.url}/${RUNAWAY}`);
     const stopMs = performance.now() - stopStarted;
     const againStarted = performance.now();
@@ -116,7 +116,7 @@ async function main(): Promise<void> {
         "",
         `/health p99 while a creator loops: ${ms(loaded.health.p99)} (target ≤ ${TARGET_P99_MS} ms): ${verdict}`,
         `runaway calls during the phase: ${runawayStatuses.length} (statuses ${[...new Set(runawayStatuses)].join(", ")})`,
-        `runaway stopped and answered in ${ms(stopMs)} (status ${stopped.status}, restarts ${restartsBefore} → ${stack.creators.restarts(workerName)})`,
+        `runaway stopped and answered in ${ms(stopMs)} (status ${stopped.status}, restarts ${restartsBefore} → ${await stack.creators.restarts(workerName)})`,
         `same API served again in ${ms(serveAgainMs)} (status ${again.status})`,
         `republish into a running creator process: ${ms(republishMs)}; a new API's first deploy (process start): ${ms(freshMs)}`,
         `stack start: ${ms(startMs)}; workerd processes: ${processes.length} (gateway ${gateway?.rssMb.toFixed(0)} MB RSS / ${gateway?.pssMb.toFixed(0)} MB PSS; ${creators.length} creator processes: ${creatorRss.toFixed(0)} MB RSS / ${creatorPss.toFixed(0)} MB PSS in all, ${(creatorPss / Math.max(1, creators.length)).toFixed(0)} MB PSS each)`,

@@ -5,12 +5,17 @@ import { loadStackApis } from "../core/manifest/load.ts";
 import { makeTempProject, type TempProject } from "../e2e/support/temp-project.ts";
 import { FAULT_HEADER, OPTIONS_HEADER, SCRIPT_HEADER } from "../runtime/local-namespace/protocol.ts";
 import { type CreatorSupervisor, startCreatorSupervisor } from "./creator-supervisor.ts";
+import { startCreatorSupervisorProcess } from "./creator-supervisor-process.ts";
 import { bundlePlatformWorkers } from "./platform-workers.ts";
 import { deployToLocalNamespace, localScriptOf } from "./publish.ts";
 
-// The supervisor alone, with real workerd creator processes (no gateway, no chain).
+// The supervisor alone, with real workerd creator processes (no gateway, no chain): in this
+// process, and in its own process as the local stack runs it.
+const VARIANTS = [
+  { where: "in this process", start: startCreatorSupervisor },
+  { where: "in its own process", start: startCreatorSupervisorProcess },
+];
 let project: TempProject;
-let creators: CreatorSupervisor;
 let built: Map<string, BuiltApi>;
 
 beforeAll(async () => {
@@ -19,27 +24,31 @@ beforeAll(async () => {
   built = new Map(
     await Promise.all(apis.map(async (api) => [api.manifest.slug, await buildApi(api)] as const)),
   );
-  creators = await startCreatorSupervisor({
-    bundles: await bundlePlatformWorkers(),
-    resolveOverrides: {},
-    egressPerMinute: 60,
-    defaultCpuMs: 100,
-  });
 }, 60_000);
 
-afterAll(async () => {
-  await creators?.stop();
-  project?.remove();
-});
+afterAll(() => project?.remove());
 
-/** A call as the gateway's local namespace adapter makes it. */
-function call(workerName: string, path = "/") {
-  return fetch(`http://${creators.address}${path}`, {
-    headers: { [SCRIPT_HEADER]: workerName, [OPTIONS_HEADER]: JSON.stringify({ outbound: {} }) },
-  });
-}
+describe.each(VARIANTS)("the creator supervisor, $where", ({ start }) => {
+  let creators: CreatorSupervisor;
 
-describe("the creator supervisor", () => {
+  beforeAll(async () => {
+    creators = await start({
+      bundles: await bundlePlatformWorkers(),
+      resolveOverrides: {},
+      egressPerMinute: 60,
+      defaultCpuMs: 100,
+    });
+  }, 60_000);
+
+  afterAll(() => creators?.stop());
+
+  /** A call as the gateway's local namespace adapter makes it. */
+  function call(workerName: string, path = "/") {
+    return fetch(`http://${creators.address}${path}`, {
+      headers: { [SCRIPT_HEADER]: workerName, [OPTIONS_HEADER]: JSON.stringify({ outbound: {} }) },
+    });
+  }
+
   it("answers a call for an unknown worker with a not_found fault", async () => {
     const response = await call("no-such-worker");
     expect(response.status).toBe(502);
@@ -58,7 +67,7 @@ describe("the creator supervisor", () => {
     expect(runaway.status).toBe(502);
     expect(runaway.headers.get(FAULT_HEADER)).toBe("cpu_exceeded");
     expect(await runaway.json()).toMatchObject({ error: { code: "creator_cpu_exceeded" } });
-    expect(creators.restarts(cities.workerName)).toBe(1);
+    expect(await creators.restarts(cities.workerName)).toBe(1);
 
     // Back to the data worker, without uploading the data again: R2 survived the restart.
     await creators.deploy(cities.workerName, localScriptOf(cities));

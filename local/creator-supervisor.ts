@@ -56,7 +56,7 @@ export interface CreatorSupervisor {
   /** Removes a creator worker and stops its process. */
   remove(workerName: string): Promise<void>;
   /** How often a creator's process was stopped and restarted (tests, benchmarks). */
-  restarts(workerName: string): number;
+  restarts(workerName: string): Promise<number>;
   /** Resolves when the next call for a creator worker reaches its process (tests, benchmarks). */
   nextCall(workerName: string): Promise<void>;
   stop(): Promise<void>;
@@ -159,7 +159,7 @@ export async function startCreatorSupervisor(options: CreatorSupervisorOptions):
       await creator?.dispose();
       rmSync(join(stateDir, workerName), { recursive: true, force: true });
     },
-    restarts: (workerName) => processes.get(workerName)?.restarts ?? 0,
+    restarts: async (workerName) => processes.get(workerName)?.restarts ?? 0,
     nextCall: (workerName) =>
       new Promise<void>((resolve) => {
         callWaiters.set(workerName, [...(callWaiters.get(workerName) ?? []), resolve]);

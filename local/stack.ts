@@ -12,7 +12,8 @@ import { applyMigrations } from "../core/migrations/apply-migrations.ts";
 import { d1BindingRunner } from "../core/migrations/d1-binding-runner.ts";
 import { readMigrations } from "../core/migrations/read-migrations.ts";
 import { startFacilitator } from "../facilitator/server.ts";
-import { type CreatorSupervisor, startCreatorSupervisor } from "./creator-supervisor.ts";
+import type { CreatorSupervisor } from "./creator-supervisor.ts";
+import { startCreatorSupervisorProcess } from "./creator-supervisor-process.ts";
 import { type DevFile, writeDevFile } from "./dev-file.ts";
 import { FIXTURE_HOST, type FixtureUpstream, startFixtureUpstream } from "./fixture-upstream.ts";
 import { knownCreators, LOCAL_PLATFORM_WALLET, prepareLocalSplits, readFeeSettings } from "./local-splits.ts";
@@ -118,7 +119,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const [bundles, fixture] = await Promise.all([bundlePlatformWorkers(), startFixtureUpstream()]);
     stoppers.push(() => fixture.stop());
     const creatorCpuMs = options.creatorCpuMs ?? DEFAULT_CREATOR_CPU_MS;
-    const creators = await startCreatorSupervisor({
+    const creators = await startCreatorSupervisorProcess({
       bundles,
       ...(persist ? { stateDir: `${dir}/state/creators` } : {}),
       resolveOverrides: { ...overridesFor(fixture), ...options.extraResolveOverrides },
