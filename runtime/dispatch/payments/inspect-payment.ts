@@ -1,3 +1,5 @@
+import { decodeBase64Json } from "../../shared/base64-json.ts";
+
 /** What a payment must match: the requirements this API quotes now (or quoted recently). */
 export interface ExpectedTerms {
   scheme: string;
@@ -49,9 +51,7 @@ export function inspectPayment(
 ): Inspection {
   let decoded: unknown;
   try {
-    decoded = JSON.parse(
-      new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(base64ToBytes(header)),
-    );
+    decoded = decodeBase64Json(header);
   } catch {
     return refuse("invalid_payment_header", "the PAYMENT-SIGNATURE header is not base64-encoded JSON");
   }
@@ -204,9 +204,4 @@ function refuse(code: string, message: string): Inspection {
 
 function snake(name: string): string {
   return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
-}
-
-function base64ToBytes(text: string): Uint8Array {
-  const binary = atob(text.trim());
-  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
 }

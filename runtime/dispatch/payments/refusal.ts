@@ -1,4 +1,5 @@
-import { decodePaymentRequiredHeader, encodePaymentRequiredHeader } from "@x402/core/http";
+import type { PaymentRequired } from "@x402/core/types";
+import { decodeBase64Json, encodeBase64Json } from "../../shared/base64-json.ts";
 
 const HEADER = "payment-required";
 
@@ -6,9 +7,13 @@ const HEADER = "payment-required";
 export async function withReason(response: Response, code: string, message: string): Promise<Response> {
   const encoded = response.headers.get(HEADER);
   if (response.status !== 402 || !encoded) return response;
-  const required = { ...decodePaymentRequiredHeader(encoded), error: code };
+  return reasoned(response, decodeBase64Json(encoded) as PaymentRequired, code, message);
+}
+
+function reasoned(response: Response, quote: PaymentRequired, code: string, message: string): Response {
+  const required = { ...quote, error: code };
   const headers = new Headers(response.headers);
-  headers.set(HEADER, encodePaymentRequiredHeader(required));
+  headers.set(HEADER, encodeBase64Json(required));
   headers.set("content-type", "application/json");
   headers.delete("content-length");
   return new Response(JSON.stringify({ ...required, message }), { status: 402, headers });
@@ -22,7 +27,8 @@ export async function withReason(response: Response, code: string, message: stri
 export async function withCodedReason(response: Response, code: string): Promise<Response> {
   const encoded = response.headers.get(HEADER);
   if (response.status !== 402 || !encoded) return response;
-  const sentence = decodePaymentRequiredHeader(encoded).error ?? code;
+  const quote = decodeBase64Json(encoded) as PaymentRequired;
+  const sentence = quote.error ?? code;
   if (sentence === code) return response;
-  return withReason(response, code, sentence);
+  return reasoned(response, quote, code, sentence);
 }
