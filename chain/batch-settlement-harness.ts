@@ -23,6 +23,7 @@ import { paymentMiddleware } from "@x402/hono";
 import { Hono } from "hono";
 import { type Address, createPublicClient, type Hex, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { wrapFetchReusingQuotes } from "../client/reuse-quotes.ts";
 import {
   LOCAL_RECEIVER_AUTHORIZER,
   LOCAL_WITHDRAW_DELAY_SECONDS,
@@ -119,6 +120,8 @@ export function batchPayer(options: {
   exactOnly?: boolean;
   /** The fetch the client sends its requests with (benchmarks time each leg with it). */
   baseFetch?: typeof fetch;
+  /** Pay in one round trip once the API's 402 is known (client/reuse-quotes.ts). */
+  reuseQuotes?: boolean;
 }): BatchPayer {
   const { chain } = options;
   const account = privateKeyToAccount(options.privateKey);
@@ -138,7 +141,10 @@ export function batchPayer(options: {
     .register(chain.network, new ExactClientScheme(account))
     .setSpendControls({ allowedAssets: [{ network: chain.network, asset: chain.asset }] });
   return {
-    fetch: wrapFetchWithPayment(options.baseFetch ?? fetch, client),
+    fetch: (options.reuseQuotes ? wrapFetchReusingQuotes : wrapFetchWithPayment)(
+      options.baseFetch ?? fetch,
+      client,
+    ),
     scheme,
     storage,
     address: account.address,

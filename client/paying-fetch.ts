@@ -10,6 +10,7 @@ import { ExactEvmScheme } from "@x402/evm/exact/client";
 import { wrapFetchWithPayment } from "@x402/fetch";
 import { createPublicClient, type Hex, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { wrapFetchReusingQuotes } from "./reuse-quotes.ts";
 
 export interface PayingClientOptions {
   privateKey: Hex;
@@ -19,6 +20,11 @@ export interface PayingClientOptions {
   asset?: string;
   /** Refuse any single payment above this many token units. */
   maxAmount: bigint;
+  /**
+   * Pay in one round trip once an API's 402 is known (reuse-quotes.ts): later calls to the same URL
+   * send their payment with the request instead of asking for the 402 again.
+   */
+  reuseQuotes?: boolean;
   /** Called with the requirements the client chose, before it signs. */
   onPay?: (requirements: PaymentRequirements) => void;
   /**
@@ -52,7 +58,10 @@ export function createPayingFetch(
   options: PayingClientOptions,
   baseFetch: typeof fetch = fetch,
 ): typeof fetch {
-  return wrapFetchWithPayment(baseFetch, createPayingClient(options));
+  const client = createPayingClient(options);
+  return options.reuseQuotes
+    ? wrapFetchReusingQuotes(baseFetch, client)
+    : wrapFetchWithPayment(baseFetch, client);
 }
 
 /**
