@@ -19,6 +19,7 @@ import type { LoadResult } from "./load.ts";
 import { emptyLegs, type Legs, legTimedFetch } from "./pay-legs.ts";
 import { runPaidLoad } from "./pay-load.ts";
 import { fundPayers } from "./pay-payers.ts";
+import { cpuPerCall, cpuSnapshot } from "./process-tree-cpu.ts";
 import { percentile } from "./stats.ts";
 import { voucherCheckMs } from "./voucher-check.ts";
 
@@ -50,6 +51,7 @@ async function main(): Promise<number> {
     dispatchVars: { BATCH_SETTLE_INTERVAL_SECONDS: "450" },
   });
   const rows: Row[] = [];
+  const cpuLines: string[] = [];
   const onChain: Array<{ payers: number; vouchers: number; txs: number; gas: bigint }> = [];
   try {
     const chain = stack.chain;
@@ -105,29 +107,36 @@ async function main(): Promise<number> {
       );
     };
 
-    for (const payers of [1, 8]) {
-      // One deposit per payer, large enough for every call of the run (the deposit is not timed).
-      const legs = emptyLegs();
-      const clients = keys.slice(0, payers).map(
-        (privateKey) =>
-          batchPayer({
-            chain,
-            privateKey,
-            depositUnits: BigInt(CALLS) * 2_000n,
-            baseFetch: legTimedFetch(legs),
-          }).fetch,
-      );
-      for (const pay of clients) await (await pay(url)).arrayBuffer();
-      await settleNow(); // the deposits' first vouchers: not this phase's
-      legs.paid.length = 0;
-      const before = await client.getBlockNumber({ cacheTime: 0 });
-      log(`batch-settlement: ${CALLS} voucher calls, ${payers} payer(s)`);
-      const result = await runPaidLoad({ url, payers: clients, calls: CALLS, expectedBody });
-      await settleNow();
-      // Transactions of the calls themselves (none expected) plus their claims and settlement.
-      onChain.push({ payers, vouchers: CALLS, ...(await txsSince(before)) });
-      rows.push({ what: "gateway, batch-settlement vouchers", payers, result, legs });
-    }
+    for (const payers of [1, 8])
+      for (const reuseQuotes of [false, true]) {
+        // One deposit per payer, large enough for every call of the run (the deposit is not timed).
+        // With reuseQuotes the client pays in one request once it knows the 402 (client/reuse-quotes.ts);
+        // without, it is the official fetch wrapper: the 402 probe, then the paid request.
+        const legs = emptyLegs();
+        const clients = keys.slice(0, payers).map(
+          (privateKey) =>
+            batchPayer({
+              chain,
+              privateKey,
+              depositUnits: BigInt(CALLS) * 2_000n,
+              baseFetch: legTimedFetch(legs),
+              reuseQuotes,
+            }).fetch,
+        );
+        for (const pay of clients) await (await pay(url)).arrayBuffer();
+        await settleNow(); // the deposits' first vouchers: not this phase's
+        legs.paid.length = 0;
+        const before = await client.getBlockNumber({ cacheTime: 0 });
+        const what = reuseQuotes ? "gateway, vouchers, quote reused" : "gateway, batch-settlement vouchers";
+        log(`${what}: ${CALLS} voucher calls, ${payers} payer(s)`);
+        const cpuBefore = cpuSnapshot();
+        const result = await runPaidLoad({ url, payers: clients, calls: CALLS, expectedBody });
+        cpuLines.push(`${what}, ${payers} payer(s): ${cpuPerCall(cpuBefore, cpuSnapshot(), CALLS)}`);
+        await settleNow();
+        // Transactions of the calls themselves (none expected) plus their claims and settlement.
+        if (!reuseQuotes) onChain.push({ payers, vouchers: CALLS, ...(await txsSince(before)) });
+        rows.push({ what, payers, result, legs });
+      }
 
     const reference = await startPaidServer({
       chain,
@@ -186,6 +195,8 @@ async function main(): Promise<number> {
         `${what.padEnd(37)} ${String(payers).padStart(6)} ${String(sorted.length).padStart(6)} ${percentile(sorted, 50).toFixed(1).padStart(8)} ${percentile(sorted, 99).toFixed(1).padStart(8)} ${((sorted.length * 1000) / result.elapsedMs).toFixed(1).padStart(9)} ${String(result.errors).padStart(7)}${paidLeg(legs, unpaidP50)}${result.firstError ? `  (${result.firstError})` : ""}\n`,
       );
     }
+    process.stdout.write(`${versusUnpaid(rows, unpaidP50)}\n`);
+    for (const line of cpuLines) process.stdout.write(`${line}\n`);
     for (const phase of onChain)
       process.stdout.write(
         `batch-settlement on chain, ${phase.payers} payer(s): ${phase.txs} transactions, ${phase.gas} gas for ${phase.vouchers} vouchers (claims and settle included) = ${((phase.txs * 1000) / phase.vouchers).toFixed(1)} tx and ${((Number(phase.gas) * 1000) / phase.vouchers).toFixed(0)} gas per 1,000 calls (deposits excluded)\n`,
@@ -195,6 +206,33 @@ async function main(): Promise<number> {
     await stack.stop();
     project.remove();
   }
+}
+
+/**
+ * The target "a voucher call within 1.5× of the unpaid 402" depends on the network: a round trip
+ * of r ms adds r to both sides of a one-request call, and 2r to the official client's two requests.
+ * From the measured p50s, the smallest r at which each client meets it (one payer).
+ */
+function versusUnpaid(rows: readonly Row[], unpaidP50: number): string {
+  const p50Of = (what: string) => {
+    const row = rows.find((candidate) => candidate.what === what && candidate.payers === 1);
+    return row
+      ? percentile(
+          [...row.result.latencies].sort((a, b) => a - b),
+          50,
+        )
+      : Number.NaN;
+  };
+  const reused = p50Of("gateway, vouchers, quote reused");
+  const official = p50Of("gateway, batch-settlement vouchers");
+  // One request: r + reused <= 1.5 (r + unpaid). Two requests: 2r + official <= 1.5 (r + unpaid).
+  const reusedAt = Math.max(0, 2 * (reused - 1.5 * unpaidP50));
+  const officialAt =
+    official <= 1.5 * unpaidP50 ? "at any round trip" : "at no round trip (two requests per call)";
+  return (
+    `voucher call p50 vs the unpaid 402 (${unpaidP50.toFixed(1)} ms), 1 payer: quote reused ${reused.toFixed(1)} ms = ${(reused / unpaidP50).toFixed(1)}× here, within 1.5× once the client's network round trip is ≥ ${reusedAt.toFixed(1)} ms; ` +
+    `official client ${official.toFixed(1)} ms = ${(official / unpaidP50).toFixed(1)}× here, within 1.5× ${officialAt}`
+  );
 }
 
 function paidLeg(legs: Legs | undefined, unpaidP50: number): string {

@@ -2,14 +2,18 @@ import type { Address } from "viem";
 import type { LoadResult } from "./load.ts";
 import { emptyLegs, type Legs } from "./pay-legs.ts";
 import { runPaidLoad } from "./pay-load.ts";
+import { creatorProcessesCpuMs } from "./process-tree-cpu.ts";
 import { cpuMs } from "./workerd-process.ts";
 
 /** One side at one concurrency, summed over its rounds. */
 export interface Tally {
   result: LoadResult;
   legs: Legs;
-  /** CPU ms spent during the measured calls by: the answering server, anvil, and this process (clients + facilitator). */
-  cpu: { server: number; anvil: number; bench: number };
+  /**
+   * CPU ms spent during the measured calls by: the answering server, the local creator processes
+   * (our side's creator hop), anvil, and this process (clients + facilitator).
+   */
+  cpu: { server: number; creators: number; anvil: number; bench: number };
   /** payTo's balance increase over the measured calls, and calls × price. */
   received: bigint;
   expected: bigint;
@@ -18,7 +22,7 @@ export interface Tally {
 export const emptyTally = (): Tally => ({
   result: { latencies: [], elapsedMs: 0, errors: 0 },
   legs: emptyLegs(),
-  cpu: { server: 0, anvil: 0, bench: 0 },
+  cpu: { server: 0, creators: 0, anvil: 0, bench: 0 },
   received: 0n,
   expected: 0n,
 });
@@ -55,6 +59,7 @@ export async function runPhase(phase: Phase, tally: Tally): Promise<void> {
   tally.result.errors += result.errors;
   tally.result.firstError ??= result.firstError;
   tally.cpu.server += cpuAfter.server - cpuBefore.server;
+  tally.cpu.creators += cpuAfter.creators - cpuBefore.creators;
   tally.cpu.anvil += cpuAfter.anvil - cpuBefore.anvil;
   tally.cpu.bench += cpuAfter.bench - cpuBefore.bench;
 }
@@ -63,6 +68,7 @@ function cpuNow(phase: Phase) {
   const own = process.cpuUsage();
   return {
     server: phase.serverPid === undefined ? Number.NaN : cpuMs(phase.serverPid),
+    creators: creatorProcessesCpuMs(),
     anvil: cpuMs(phase.anvilPid),
     bench: (own.user + own.system) / 1000,
   };

@@ -79,6 +79,7 @@ export function breakdownTable(measured: readonly Measured[]): string {
       `paid legs >= ${SLOW_LEG_MS} ms`,
       "client rest p50",
       "CPU/call: server",
+      "creator processes",
       "anvil",
       "clients+facilitator",
     ],
@@ -96,6 +97,7 @@ export function breakdownTable(measured: readonly Measured[]): string {
         share(legs.filter((leg) => leg >= SLOW_LEG_MS).length, legs.length),
         ms(summaryOf(m).p50 - quote - paid),
         ms(m.tally.cpu.server / calls),
+        ms(m.tally.cpu.creators / calls),
         ms(m.tally.cpu.anvil / calls),
         ms(m.tally.cpu.bench / calls),
       ];
