@@ -9,7 +9,7 @@ import {
   McpError,
 } from "@modelcontextprotocol/sdk/types.js";
 import { x402Client } from "@x402/core/client";
-import type { PaymentRequired } from "@x402/core/types";
+import type { PaymentPayload, PaymentRequired } from "@x402/core/types";
 import { ExactEvmScheme } from "@x402/evm/exact/client";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { describe, expect, it } from "vitest";
@@ -41,14 +41,40 @@ async function connect(server: Server, client: Client): Promise<void> {
   await client.connect(clientEnd);
 }
 
-async function proxied(answerPaid: () => CallToolResult, spending: SpendingBudget) {
+/** An unpaid (or refused) call's answer on x402's MCP transport. */
+const quote = (offer: PaymentRequired): CallToolResult => ({
+  isError: true,
+  structuredContent: offer as unknown as Record<string, unknown>,
+  content: [{ type: "text", text: "{}" }],
+});
+
+/** A settled call's answer. */
+const settled = (payload: PaymentPayload): CallToolResult => ({
+  content: [{ type: "text", text: "the answer" }],
+  _meta: {
+    "x402/payment-response": {
+      success: true,
+      transaction: `0x${"ab".repeat(32)}`,
+      network: payload.accepted.network,
+      payer: "0x0000000000000000000000000000000000000001",
+    },
+  },
+});
+
+/** The gateway stand-in: the 402 quote unpaid, `answerPaid` for a paid call. */
+const quotingThen =
+  (answerPaid: (payload: PaymentPayload) => CallToolResult) => (payload: PaymentPayload | undefined) =>
+    payload ? answerPaid(payload) : quote(required);
+
+async function proxied(
+  answer: (payload: PaymentPayload | undefined) => CallToolResult,
+  spending: SpendingBudget,
+) {
   const gateway = new Server({ name: "gateway", version: "1" }, { capabilities: { tools: {} } });
   gateway.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: [] }));
-  gateway.setRequestHandler(CallToolRequestSchema, async (call) => {
-    if (!call.params._meta?.["x402/payment"])
-      return { isError: true, structuredContent: required, content: [{ type: "text", text: "{}" }] };
-    return answerPaid();
-  });
+  gateway.setRequestHandler(CallToolRequestSchema, async (call) =>
+    answer(call.params._meta?.["x402/payment"] as PaymentPayload | undefined),
+  );
   const upstream = new Client({ name: "402claw-mcp", version: "1" });
   await connect(gateway, upstream);
   const payer = new x402Client()
@@ -64,9 +90,12 @@ async function proxied(answerPaid: () => CallToolResult, spending: SpendingBudge
 
 describe("payingProxy", () => {
   it("counts a paid call that got no answer as spent (the gateway may have charged it)", async () => {
-    const use = await proxied(() => {
-      throw new McpError(ErrorCode.InternalError, "the gateway went away");
-    }, new SpendingBudget(1000n, 2500n));
+    const use = await proxied(
+      quotingThen(() => {
+        throw new McpError(ErrorCode.InternalError, "the gateway went away");
+      }),
+      new SpendingBudget(1000n, 2500n),
+    );
     const lost = await use("world-cities");
     expect(lost.result.isError).toBe(true);
     expect(lost.text).toContain("the paid call got no answer");
@@ -78,9 +107,38 @@ describe("payingProxy", () => {
 
   it("counts nothing for a paid call that answered without a settlement (a failed call)", async () => {
     const use = await proxied(
-      () => ({ isError: true, content: [{ type: "text", text: "the API failed" }] }),
+      quotingThen(() => ({ isError: true, content: [{ type: "text", text: "the API failed" }] })),
       new SpendingBudget(1000n, 2500n),
     );
     expect((await use("world-cities")).text).toContain("not charged; spent $0.00 on 0 paid calls");
+  });
+
+  it("pays a tool's later calls in one request, with the quote its first call got", async () => {
+    const seen: string[] = [];
+    const use = await proxied((payload) => {
+      seen.push(payload ? `paid ${payload.accepted.amount}` : "unpaid");
+      return payload ? settled(payload) : quote(required);
+    }, new SpendingBudget(1000n, 10_000n));
+    for (let call = 0; call < 3; call++) expect((await use("world-cities")).result.isError).toBeFalsy();
+    expect(seen).toEqual(["unpaid", "paid 1000", "paid 1000", "paid 1000"]);
+    expect((await use("spending_report")).text).toContain("spent $0.003 on 3 paid calls");
+  });
+
+  it("asks for the quote again when the gateway refuses the one it reused (the price changed); the refusal costs nothing", async () => {
+    const seen: string[] = [];
+    let price = "1000";
+    const offer = () => ({ ...required, accepts: [{ ...required.accepts[0]!, amount: price }] });
+    const use = await proxied((payload) => {
+      seen.push(payload ? `paid ${payload.accepted.amount}` : "unpaid");
+      if (!payload) return quote(offer());
+      return payload.accepted.amount === price ? settled(payload) : quote(offer());
+    }, new SpendingBudget(5000n, 10_000n));
+    expect((await use("world-cities")).result.isError).toBeFalsy();
+    price = "2000";
+    const repriced = await use("world-cities");
+    expect(repriced.result.isError).toBeFalsy();
+    expect(repriced.text).toContain("paid $0.002");
+    expect(seen).toEqual(["unpaid", "paid 1000", "paid 1000", "unpaid", "paid 2000"]);
+    expect((await use("spending_report")).text).toContain("spent $0.003 on 2 paid calls");
   });
 });

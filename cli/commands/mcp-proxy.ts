@@ -55,21 +55,41 @@ export function payingProxy({ upstream, spending, payer, channels }: PayingProxy
     } while (cursor);
     return { tools: [...tools, spendingTool(spending)] };
   });
+  // The last quote of each tool: a later call carries its payment from the start (one request
+  // instead of two), as x402's MCP transport allows. A refused payment for it falls back to asking.
+  const quotes = new Map<string, PaymentRequired>();
+  const paidInTurn = (request: ToolRequest, required: PaymentRequired, reusedQuote: boolean) => {
+    const offers = required.accepts;
+    return queue.run(`${offers[0]?.network}/${offers[0]?.payTo}`, () =>
+      payWithinBudget(request, required, reusedQuote),
+    );
+  };
   server.setRequestHandler(CallToolRequestSchema, async (call) => {
     if (call.params.name === SPENDING_TOOL) return text(spending.summary());
     const request = { name: call.params.name, arguments: call.params.arguments ?? {} };
+    const known = quotes.get(request.name);
+    if (known) {
+      const answer = await paidInTurn(request, known, true);
+      if (answer) return answer;
+      quotes.delete(request.name);
+    }
     const first = (await upstream.callTool(request)) as CallToolResult;
     const required = paymentRequiredOf(first);
     if (!required) return first;
-    const offers = required.accepts;
-    const key = `${offers[0]?.network}/${offers[0]?.payTo}`;
-    return queue.run(key, () => payWithinBudget(request, required));
+    quotes.set(request.name, required);
+    return (await paidInTurn(request, required, false))!;
   });
 
+  /**
+   * Pays one call within the budget. With a reused quote, a payment the gateway refused with a new
+   * PaymentRequired (the price changed) is not the caller's answer: it returns undefined, nothing
+   * charged, and the call asks for the quote again.
+   */
   async function payWithinBudget(
-    request: { name: string; arguments: Record<string, unknown> },
+    request: ToolRequest,
     required: PaymentRequired,
-  ): Promise<CallToolResult> {
+    reusedQuote: boolean,
+  ): Promise<CallToolResult | undefined> {
     // Reserve the dearest offer within --max-per-call (the client may pick any of them), then
     // count what the call was charged once the gateway confirms it.
     const affordable = required.accepts.filter((option) => BigInt(option.amount) <= spending.maxPerCall);
@@ -99,6 +119,7 @@ export function payingProxy({ upstream, spending, payer, channels }: PayingProxy
     }
     const charged = chargedBy(paid);
     spending.settle(reserve, charged);
+    if (reusedQuote && !paid.settlement && paymentRequiredOf(paid.result)) return undefined;
     const deposit = depositBy(paid);
     if (deposit) spending.deposited(deposit);
     await noteChannel(paid);
@@ -129,6 +150,8 @@ function howPaid(paid: PaidToolResult, deposit: bigint): string {
     ? ` with a channel voucher, after depositing ${formatUsd(deposit)} into the payment channel (locked, not spent)`
     : " with a channel voucher (no transaction)";
 }
+
+type ToolRequest = { name: string; arguments: Record<string, unknown> };
 
 /** Runs tasks one after another per key, and concurrently across keys. */
 class KeyedQueue {
