@@ -7,6 +7,7 @@ import { fundPayers } from "../chain/fund-payers.ts";
 import type { LocalStack } from "../local/stack.ts";
 import type { VoucherRecord } from "../runtime/ledger/channel-types.ts";
 import { balanceOf } from "./support/chain.ts";
+import { CLAIMS_WHEN_ASKED } from "./support/counted-stack.ts";
 import { makeTempProject, type TempProject } from "./support/temp-project.ts";
 import { runCli, startTestStack } from "./support/test-stack.ts";
 
@@ -20,8 +21,7 @@ let stack: LocalStack;
 
 beforeAll(async () => {
   project = makeTempProject();
-  // Claims run only when asked in this file, so the transactions counted are the ones it causes.
-  stack = await startTestStack(project, { dispatchVars: { BATCH_SETTLE_INTERVAL_SECONDS: "450" } });
+  stack = await startTestStack(project, { dispatchVars: CLAIMS_WHEN_ASKED });
 }, 120_000);
 
 afterAll(async () => {

@@ -10,9 +10,9 @@ import { localChain } from "../chain/local-chain.ts";
 import type { LocalStack } from "../local/stack.ts";
 import type { VoucherRecord } from "../runtime/ledger/channel-types.ts";
 import { balanceOf, mineBlock } from "./support/chain.ts";
-import { type CountingServer, startCountingServer } from "./support/counting-server.ts";
+import { CLAIMS_WHEN_ASKED, startCountedStack } from "./support/counted-stack.ts";
+import type { CountingServer } from "./support/counting-server.ts";
 import { makeTempProject, type TempProject } from "./support/temp-project.ts";
-import { startTestStack } from "./support/test-stack.ts";
 import { waitFor } from "./support/wait.ts";
 
 // The money paths of batch-settlement that need the whole marketplace: a voucher above the
@@ -23,21 +23,21 @@ const PRICE = 1000n;
 let project: TempProject;
 let stack: LocalStack;
 let counter: CountingServer;
+let stopStack: () => Promise<void>;
 let payerKey: Hex;
 
 beforeAll(async () => {
   project = makeTempProject({ fixtures: ["counted"] });
-  counter = await startCountingServer();
-  stack = await startTestStack(project, {
-    dispatchVars: { BATCH_SETTLE_INTERVAL_SECONDS: "450" },
-    extraResolveOverrides: { "counter.402claw.test": counter.url },
-  });
+  ({
+    stack,
+    counter,
+    stop: stopStack,
+  } = await startCountedStack(project, { dispatchVars: CLAIMS_WHEN_ASKED }));
   payerKey = stack.chain.payer.privateKey;
 }, 120_000);
 
 afterAll(async () => {
-  await stack?.stop();
-  await counter?.stop();
+  await stopStack?.();
   project?.remove();
 });
 

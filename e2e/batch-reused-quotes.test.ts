@@ -7,9 +7,9 @@ import { batchPayer } from "../chain/batch-settlement-harness.ts";
 import { fundPayers } from "../chain/fund-payers.ts";
 import type { LocalStack } from "../local/stack.ts";
 import type { VoucherRecord } from "../runtime/ledger/channel-types.ts";
-import { type CountingServer, startCountingServer } from "./support/counting-server.ts";
+import { CLAIMS_WHEN_ASKED, startCountedStack } from "./support/counted-stack.ts";
+import type { CountingServer } from "./support/counting-server.ts";
 import { makeTempProject, type TempProject } from "./support/temp-project.ts";
-import { startTestStack } from "./support/test-stack.ts";
 
 // client/reuse-quotes.ts against the whole marketplace: after the first 402, a voucher call is one
 // request; a stale quote (the channel moved on under another client) costs one refused request and
@@ -20,19 +20,19 @@ const HIT = "/hit/counted";
 let project: TempProject;
 let stack: LocalStack;
 let counter: CountingServer;
+let stopStack: () => Promise<void>;
 
 beforeAll(async () => {
   project = makeTempProject({ fixtures: ["counted"] });
-  counter = await startCountingServer();
-  stack = await startTestStack(project, {
-    dispatchVars: { BATCH_SETTLE_INTERVAL_SECONDS: "450" },
-    extraResolveOverrides: { "counter.402claw.test": counter.url },
-  });
+  ({
+    stack,
+    counter,
+    stop: stopStack,
+  } = await startCountedStack(project, { dispatchVars: CLAIMS_WHEN_ASKED }));
 }, 120_000);
 
 afterAll(async () => {
-  await stack?.stop();
-  await counter?.stop();
+  await stopStack?.();
   project?.remove();
 });
 

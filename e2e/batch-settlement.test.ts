@@ -6,10 +6,11 @@ import { batchPayer } from "../chain/batch-settlement-harness.ts";
 import type { LocalStack } from "../local/stack.ts";
 import type { VoucherRecord } from "../runtime/ledger/channel-types.ts";
 import { balanceOf } from "./support/chain.ts";
-import { type CountingServer, startCountingServer } from "./support/counting-server.ts";
+import { CLAIMS_WHEN_ASKED, startCountedStack } from "./support/counted-stack.ts";
+import type { CountingServer } from "./support/counting-server.ts";
 import { auditDiscovery } from "./support/discovery-audit.ts";
 import { makeTempProject, type TempProject } from "./support/temp-project.ts";
-import { runCli, startTestStack } from "./support/test-stack.ts";
+import { runCli } from "./support/test-stack.ts";
 
 // x402 batch-settlement through the gateway, with the official client (batch-settlement scheme
 // registered beside exact) on the real local chain and facilitator: one deposit, then vouchers
@@ -19,23 +20,21 @@ const CALLS = 100;
 let project: TempProject;
 let stack: LocalStack;
 let counter: CountingServer;
+let stopStack: () => Promise<void>;
 let payerKey: Hex;
 
 beforeAll(async () => {
   project = makeTempProject({ fixtures: ["counted", "metered", "rows-priced"] });
-  counter = await startCountingServer();
-  // Claims run only when asked in this file (the longest interval the 15-minute withdrawal delay
-  // allows), so the transactions counted are the ones it causes.
-  stack = await startTestStack(project, {
-    dispatchVars: { BATCH_SETTLE_INTERVAL_SECONDS: "450" },
-    extraResolveOverrides: { "counter.402claw.test": counter.url },
-  });
+  ({
+    stack,
+    counter,
+    stop: stopStack,
+  } = await startCountedStack(project, { dispatchVars: CLAIMS_WHEN_ASKED }));
   payerKey = (stack.devFile as typeof stack.devFile & { payer: { privateKey: Hex } }).payer.privateKey;
 }, 120_000);
 
 afterAll(async () => {
-  await stack?.stop();
-  await counter?.stop();
+  await stopStack?.();
   project?.remove();
 });
 
