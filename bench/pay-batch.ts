@@ -49,6 +49,7 @@ async function main(): Promise<number> {
     localDir: `${project.root}/.local`,
     // Only this script claims (below), so every transaction counted is one it caused.
     dispatchVars: { BATCH_SETTLE_INTERVAL_SECONDS: "450" },
+    cronEveryMs: 0,
   });
   const rows: Row[] = [];
   const cpuLines: string[] = [];

@@ -103,6 +103,8 @@ async function main(): Promise<number> {
       localDir: `${project.root}/.local`,
       // The gateway reaches the facilitator through the timing proxy (so does the baseline).
       dispatchVars: { FACILITATOR_URL: proxy.url },
+      // No scheduled run in the middle of a measured round.
+      cronEveryMs: 0,
     });
     stoppers.push(() => stack.stop());
     const workerdPid = workerdProcesses().find((p) => !workerdBefore.has(p.pid))?.pid;

@@ -16,6 +16,7 @@ import type { CreatorSupervisor } from "./creator-supervisor.ts";
 import { startCreatorSupervisorProcess } from "./creator-supervisor-process.ts";
 import { type DevFile, writeDevFile } from "./dev-file.ts";
 import { FIXTURE_HOST, type FixtureUpstream, startFixtureUpstream } from "./fixture-upstream.ts";
+import { DEFAULT_CRON_EVERY_MS, startLocalCron } from "./local-cron.ts";
 import { knownCreators, LOCAL_PLATFORM_WALLET, prepareLocalSplits, readFeeSettings } from "./local-splits.ts";
 import { gatewayUrl, startWorkerd } from "./miniflare.ts";
 import { localDir, REPO_ROOT } from "./paths.ts";
@@ -45,6 +46,11 @@ export interface LocalStackOptions {
   facilitatorPort?: number;
   /** Seconds between local chain blocks (default: env CHAIN_BLOCK_TIME, else mine at once). */
   blockTimeSeconds?: number;
+  /**
+   * How often the gateway's scheduled handler runs (reconciliation, claims across payers), as
+   * production's cron does (default every 5 minutes); 0 = never (tests run it when they mean to).
+   */
+  cronEveryMs?: number;
   /** Extra plain-text settings for the dispatch worker (tests). */
   dispatchVars?: Record<string, string>;
   /** More hostname → loopback origin mappings for allowed test hosts (tests). */
@@ -189,6 +195,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       return { built, failures, devFile };
     };
     let state = await publish();
+    // Once the database and the APIs are in place, as production's cron only ever sees them.
+    const cronEveryMs = options.cronEveryMs ?? DEFAULT_CRON_EVERY_MS;
+    if (cronEveryMs > 0) {
+      const cron = startLocalCron(mf, cronEveryMs);
+      stoppers.push(() => cron.stop());
+    }
     const localStack: LocalStack = {
       url,
       mf,

@@ -89,6 +89,7 @@ Try:
   curl ${stack.url}/health${first ? `\n  curl -i '${first.url}?limit=2'                 # 402: payment required\n  npx 402claw call '${first.url}?limit=2'       # pays as the demo wallet, prints the receipt` : ""}
 
 For agents: ${stack.url}/openapi.json, ${stack.url}/llms.txt, MCP at ${stack.url}/mcp (or \`npx 402claw mcp\` over stdio)
+Every 5 min the gateway's cron reconciles unknown payments and claims channels across payers (now: npx 402claw settle)
 Dev settings for tools and x402 clients: ${stack.devFilePath}
 Ctrl-C stops everything.`);
 }

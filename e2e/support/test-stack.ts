@@ -4,7 +4,10 @@ import { REPO_ROOT } from "../../local/paths.ts";
 import { type LocalStack, type LocalStackOptions, startLocalStack } from "../../local/stack.ts";
 import type { TempProject } from "./temp-project.ts";
 
-/** The whole local marketplace for one test file: free ports, in-memory state, in the temp project. */
+/**
+ * The whole local marketplace for one test file: free ports, in-memory state, in the temp project,
+ * and no cron unless asked (a test runs the gateway's scheduled handler when it means to).
+ */
 export function startTestStack(project: TempProject, options: LocalStackOptions = {}): Promise<LocalStack> {
   return startLocalStack({
     root: project.root,
@@ -13,6 +16,7 @@ export function startTestStack(project: TempProject, options: LocalStackOptions 
     facilitatorPort: 0,
     persist: false,
     localDir: `${project.root}/.local`,
+    cronEveryMs: 0,
     ...options,
   });
 }
