@@ -24,7 +24,17 @@ export async function startCreatorSupervisorProcess(
     serialization: "advanced",
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  let stopping = false;
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", (code, signal) => {
+      // Creator calls now fail (each a 502, never charged) until the stack is started again.
+      if (!stopping)
+        console.error(
+          `402claw: the creator supervisor's process stopped (${signal ?? `exit code ${code}`}); creator APIs answer 502 until the stack restarts`,
+        );
+      resolve();
+    }),
+  );
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 0;
   child.on("message", (reply: SupervisorReply) => {
@@ -51,6 +61,7 @@ export async function startCreatorSupervisorProcess(
   try {
     address = await ask<string>({ op: "start", options });
   } catch (error) {
+    stopping = true;
     child.kill("SIGKILL");
     throw error;
   }
@@ -62,6 +73,7 @@ export async function startCreatorSupervisorProcess(
     restarts: (workerName) => ask<number>({ op: "restarts", workerName }),
     nextCall: (workerName) => ask({ op: "nextCall", workerName }),
     async stop() {
+      stopping = true;
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.send({ op: "stop", id: -1 } satisfies SupervisorRequest);
       const timer = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
