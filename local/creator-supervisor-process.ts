@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import type { CreatorSupervisor, CreatorSupervisorOptions } from "./creator-supervisor.ts";
 import type { SupervisorReply, SupervisorRequest } from "./creator-supervisor-protocol.ts";
 
-/** Past this, a stop that got no exit kills the process (its creator processes die with their pipes). */
+/** Past this, a stop that got no exit kills the process and its creator processes (its group). */
 const STOP_GRACE_MS = 10_000;
 
 type Request = SupervisorRequest extends infer R ? (R extends unknown ? Omit<R, "id"> : never) : never;
@@ -23,10 +23,21 @@ export async function startCreatorSupervisorProcess(
     // Structured clone over IPC: a data API's dataset travels as bytes, not as JSON.
     serialization: "advanced",
     stdio: ["ignore", "inherit", "inherit", "ipc"],
+    // Its own process group, which its creator processes join: if it dies without stopping them
+    // (a SIGKILL, an out-of-memory kill), they are killed with the group instead of left running.
+    detached: true,
   });
+  const killGroup = () => {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // The group is gone already.
+    }
+  };
   let stopping = false;
   const exited = new Promise<void>((resolve) =>
     child.once("exit", (code, signal) => {
+      killGroup();
       // Creator calls now fail (each a 502, never charged) until the stack is started again.
       if (!stopping)
         console.error(
@@ -62,7 +73,7 @@ export async function startCreatorSupervisorProcess(
     address = await ask<string>({ op: "start", options });
   } catch (error) {
     stopping = true;
-    child.kill("SIGKILL");
+    killGroup();
     throw error;
   }
   return {
@@ -76,7 +87,7 @@ export async function startCreatorSupervisorProcess(
       stopping = true;
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.send({ op: "stop", id: -1 } satisfies SupervisorRequest);
-      const timer = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
+      const timer = setTimeout(killGroup, STOP_GRACE_MS);
       await exited;
       clearTimeout(timer);
     },

@@ -1,0 +1,89 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { LocalStack } from "../local/stack.ts";
+import { moneyProbe } from "./support/money.ts";
+import { demoPayerFetch } from "./support/pay.ts";
+import { makeTempProject, type TempProject } from "./support/temp-project.ts";
+import { startTestStack } from "./support/test-stack.ts";
+import { waitFor } from "./support/wait.ts";
+
+// The creator supervisor runs in a process of its own (local/creator-supervisor-process.ts). If
+// that process dies, creator calls fail as a crashed creator's do (a 502, nothing charged), and its
+// creator processes die with it.
+
+let project: TempProject;
+let stack: LocalStack;
+
+beforeAll(async () => {
+  project = makeTempProject();
+  stack = await startTestStack(project);
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  project?.remove();
+});
+
+/** Running processes by pid: parent pid and command line. */
+function processes(): Map<number, { parent: number; command: string }> {
+  const found = new Map<number, { parent: number; command: string }>();
+  for (const entry of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const [state, parent] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (state === "Z") continue; // exited, not yet reaped
+      found.set(Number(entry), {
+        parent: Number(parent),
+        command: readFileSync(`/proc/${entry}/cmdline`, "utf8"),
+      });
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return found;
+}
+
+/** The supervisor's pid (this process's child running creator-supervisor-main.ts) and its creator processes. */
+function supervisorAndCreators(): { supervisor: number; creators: number[] } {
+  const all = processes();
+  const supervisor = [...all].find(
+    ([, { parent, command }]) => parent === process.pid && command.includes("creator-supervisor-main"),
+  )?.[0];
+  if (supervisor === undefined) throw new Error("no creator supervisor process under this one");
+  const creators = [...all].filter(([, { parent }]) => parent === supervisor).map(([pid]) => pid);
+  return { supervisor, creators };
+}
+
+describe("a stopped creator supervisor", () => {
+  it.skipIf(process.platform !== "linux")(
+    "leaves creator calls a 502 that charges nothing, the gateway serving, and no creator process running",
+    async () => {
+      const pay = demoPayerFetch(stack.devFile);
+      const url = `${stack.url}/world-cities?limit=1`;
+      const money = moneyProbe(stack);
+      const none = await money.paymentIds();
+      expect((await pay(url)).status).toBe(200);
+      await money.newPayments("world-cities", none); // exported, so not taken for the next one
+
+      const payTo = stack.devFile.apis.find((api) => api.slug === "world-cities")!.payTo;
+      const [seen, before] = await Promise.all([money.paymentIds(), money.balanceOf(payTo)]);
+      const { supervisor, creators } = supervisorAndCreators();
+      expect(creators.length).toBeGreaterThan(0);
+      process.kill(supervisor, "SIGKILL");
+
+      const failed = await pay(url);
+      expect(failed.status).toBe(502);
+      expect(await failed.json()).toMatchObject({ error: { code: "creator_error", api: "world-cities" } });
+      expect(failed.headers.get("payment-response")).toBeNull();
+      const [payment] = await money.newPayments("world-cities", seen);
+      expect(payment).toMatchObject({ state: "failed" });
+      expect(await money.balanceOf(payTo)).toBe(before);
+      expect((await fetch(`${stack.url}/health`)).status).toBe(200);
+      // Its creator processes did not outlive it.
+      await waitFor(async () => {
+        const running = processes();
+        return creators.every((pid) => !running.has(pid));
+      }, "the creator processes to stop");
+    },
+  );
+});
