@@ -20,8 +20,8 @@ import { localChain } from "../chain/local-chain.ts";
 import { usdc3009Abi } from "../chain/usdc3009-abi.ts";
 import { REPO_ROOT } from "../local/paths.ts";
 import type { LocalStack } from "../local/stack.ts";
-import type { StoredChannel, VoucherRecord } from "../runtime/ledger/channel-types.ts";
-import { balanceOf } from "./support/chain.ts";
+import type { VoucherRecord } from "../runtime/ledger/channel-types.ts";
+import { balanceOf, ledgerOf, transactionsSince as transactionsSinceOn } from "./support/chain.ts";
 import { makeTempProject, type TempProject } from "./support/temp-project.ts";
 import { runCli, startTestStack } from "./support/test-stack.ts";
 import { waitFor } from "./support/wait.ts";
@@ -124,31 +124,16 @@ async function paidCall(
 }
 
 async function vouchersOf(payer: string): Promise<VoucherRecord[]> {
-  const namespace = await stack.mf.getDurableObjectNamespace("PAYER_LEDGER", "dispatch");
-  const ledger = namespace.get(namespace.idFromName(payer.toLowerCase())) as unknown as {
-    vouchers(): Promise<VoucherRecord[]>;
-  };
-  return ledger.vouchers();
+  return (await ledgerOf(stack, payer)).vouchers();
 }
 
 /** The gateway's side of a channel (the payer's Durable Object): what it has charged so far. */
 async function chargedOnGateway(payer: string, channelId: string): Promise<bigint> {
-  const namespace = await stack.mf.getDurableObjectNamespace("PAYER_LEDGER", "dispatch");
-  const ledger = namespace.get(namespace.idFromName(payer.toLowerCase())) as unknown as {
-    channelRead(id: string): Promise<StoredChannel | null>;
-  };
-  const stored = await ledger.channelRead(channelId);
+  const stored = await (await ledgerOf(stack, payer)).channelRead(channelId);
   return BigInt(stored?.channel.chargedCumulativeAmount ?? "0");
 }
 
-async function transactionsSince(from: bigint): Promise<number> {
-  const client = chain();
-  const to = await client.getBlockNumber();
-  let count = 0;
-  for (let block = from + 1n; block <= to; block++)
-    count += (await client.getBlock({ blockNumber: block })).transactions.length;
-  return count;
-}
+const transactionsSince = (from: bigint) => transactionsSinceOn(stack, from);
 
 type BatchPayload = { type: string; voucher: { channelId: string; maxClaimableAmount: string } };
 const batchPayloadOf = (payload: PaymentPayload) => payload.payload as unknown as BatchPayload;

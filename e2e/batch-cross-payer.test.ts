@@ -6,7 +6,7 @@ import { batchPayer } from "../chain/batch-settlement-harness.ts";
 import { fundPayers } from "../chain/fund-payers.ts";
 import type { LocalStack } from "../local/stack.ts";
 import type { VoucherRecord } from "../runtime/ledger/channel-types.ts";
-import { balanceOf } from "./support/chain.ts";
+import { balanceOf, ledgerOf } from "./support/chain.ts";
 import { CLAIMS_WHEN_ASKED } from "./support/counted-stack.ts";
 import { makeTempProject, type TempProject } from "./support/temp-project.ts";
 import { runCli, startTestStack } from "./support/test-stack.ts";
@@ -32,11 +32,7 @@ afterAll(async () => {
 const chain = () => createPublicClient({ transport: http(stack.chain.rpcUrl) });
 
 async function vouchersOf(payer: string): Promise<VoucherRecord[]> {
-  const namespace = await stack.mf.getDurableObjectNamespace("PAYER_LEDGER", "dispatch");
-  const ledger = namespace.get(namespace.idFromName(payer.toLowerCase())) as unknown as {
-    vouchers(): Promise<VoucherRecord[]>;
-  };
-  return ledger.vouchers();
+  return (await ledgerOf(stack, payer)).vouchers();
 }
 
 describe("claims across payers", () => {

@@ -8,8 +8,7 @@ import { BATCH_SETTLEMENT_ADDRESS, batchSettlementAbi, readChannel } from "../ch
 import { batchPayer } from "../chain/batch-settlement-harness.ts";
 import { localChain } from "../chain/local-chain.ts";
 import type { LocalStack } from "../local/stack.ts";
-import type { VoucherRecord } from "../runtime/ledger/channel-types.ts";
-import { balanceOf, mineBlock } from "./support/chain.ts";
+import { balanceOf, ledgerOf, mineBlock } from "./support/chain.ts";
 import { CLAIMS_WHEN_ASKED, startCountedStack } from "./support/counted-stack.ts";
 import type { CountingServer } from "./support/counting-server.ts";
 import { makeTempProject, type TempProject } from "./support/temp-project.ts";
@@ -57,14 +56,8 @@ class VisibleStorage implements ClientChannelStorage {
   }
 }
 
-async function ledger(payer: string) {
-  const namespace = await stack.mf.getDurableObjectNamespace("PAYER_LEDGER", "dispatch");
-  return namespace.get(namespace.idFromName(payer.toLowerCase())) as unknown as {
-    vouchers(): Promise<VoucherRecord[]>;
-    channelList(): Promise<Channel[]>;
-    channelRead(channelId: string): Promise<{ channel: Channel; version: number } | null>;
-    channelWrite(channelId: string, version: number, next: Channel | null): Promise<{ ok: boolean }>;
-  };
+function ledger(payer: string) {
+  return ledgerOf(stack, payer);
 }
 
 /** The payer's own transaction on the channel contract (the escape hatch needs no platform). */

@@ -1,11 +1,9 @@
-import type { Channel } from "@x402/evm/batch-settlement/server";
 import { createPublicClient, type Hex, http } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readChannel } from "../chain/batch-settlement.ts";
 import { batchPayer } from "../chain/batch-settlement-harness.ts";
 import type { LocalStack } from "../local/stack.ts";
-import type { VoucherRecord } from "../runtime/ledger/channel-types.ts";
-import { balanceOf } from "./support/chain.ts";
+import { balanceOf, ledgerOf } from "./support/chain.ts";
 import { makeTempProject, type TempProject } from "./support/temp-project.ts";
 import { runCli, startTestStack } from "./support/test-stack.ts";
 import { waitFor } from "./support/wait.ts";
@@ -35,12 +33,8 @@ afterAll(async () => {
   project?.remove();
 });
 
-async function ledger(payer: string) {
-  const namespace = await stack.mf.getDurableObjectNamespace("PAYER_LEDGER", "dispatch");
-  return namespace.get(namespace.idFromName(payer.toLowerCase())) as unknown as {
-    vouchers(): Promise<VoucherRecord[]>;
-    channelList(): Promise<Channel[]>;
-  };
+function ledger(payer: string) {
+  return ledgerOf(stack, payer);
 }
 
 describe("idle batch-settlement channels", () => {

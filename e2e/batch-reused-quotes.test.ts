@@ -1,12 +1,11 @@
 import { decodePaymentRequiredHeader } from "@x402/core/http";
-import type { Channel } from "@x402/evm/batch-settlement/server";
 import type { Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { batchPayer } from "../chain/batch-settlement-harness.ts";
 import { fundPayers } from "../chain/fund-payers.ts";
 import type { LocalStack } from "../local/stack.ts";
-import type { VoucherRecord } from "../runtime/ledger/channel-types.ts";
+import { ledgerOf } from "./support/chain.ts";
 import { CLAIMS_WHEN_ASKED, startCountedStack } from "./support/counted-stack.ts";
 import type { CountingServer } from "./support/counting-server.ts";
 import { makeTempProject, type TempProject } from "./support/temp-project.ts";
@@ -63,12 +62,8 @@ async function freshPayer(): Promise<Hex> {
   return key;
 }
 
-async function ledger(payer: string) {
-  const namespace = await stack.mf.getDurableObjectNamespace("PAYER_LEDGER", "dispatch");
-  return namespace.get(namespace.idFromName(payer.toLowerCase())) as unknown as {
-    vouchers(): Promise<VoucherRecord[]>;
-    channelList(): Promise<Channel[]>;
-  };
+function ledger(payer: string) {
+  return ledgerOf(stack, payer);
 }
 
 async function call(pay: typeof fetch): Promise<number> {

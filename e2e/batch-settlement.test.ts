@@ -1,11 +1,10 @@
 import { decodePaymentRequiredHeader } from "@x402/core/http";
-import type { Channel } from "@x402/evm/batch-settlement/server";
 import { type Address, createPublicClient, type Hex, http } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { batchPayer } from "../chain/batch-settlement-harness.ts";
 import type { LocalStack } from "../local/stack.ts";
 import type { VoucherRecord } from "../runtime/ledger/channel-types.ts";
-import { balanceOf } from "./support/chain.ts";
+import { balanceOf, ledgerOf, transactionsSince as transactionsSinceOn } from "./support/chain.ts";
 import { CLAIMS_WHEN_ASKED, startCountedStack } from "./support/counted-stack.ts";
 import type { CountingServer } from "./support/counting-server.ts";
 import { auditDiscovery } from "./support/discovery-audit.ts";
@@ -41,22 +40,11 @@ afterAll(async () => {
 const chain = () => createPublicClient({ transport: http(stack.chain.rpcUrl) });
 
 /** Transactions mined in blocks after `from`. */
-async function transactionsSince(from: bigint): Promise<number> {
-  const client = chain();
-  const to = await client.getBlockNumber();
-  let count = 0;
-  for (let block = from + 1n; block <= to; block++)
-    count += (await client.getBlock({ blockNumber: block })).transactions.length;
-  return count;
-}
+const transactionsSince = (from: bigint) => transactionsSinceOn(stack, from);
 
 /** The payer's channel to `receiver` (an API's split) as the gateway keeps it: its charged total. */
 async function chargedTotal(payer: string, receiver: string): Promise<bigint> {
-  const namespace = await stack.mf.getDurableObjectNamespace("PAYER_LEDGER", "dispatch");
-  const ledger = namespace.get(namespace.idFromName(payer.toLowerCase())) as unknown as {
-    channelList(): Promise<Channel[]>;
-  };
-  const channels = (await ledger.channelList()).filter(
+  const channels = (await (await ledgerOf(stack, payer)).channelList()).filter(
     (channel) => channel.channelConfig.receiver.toLowerCase() === receiver.toLowerCase(),
   );
   expect(channels).toHaveLength(1);
@@ -72,11 +60,7 @@ async function exactTransfers(paid: Response): Promise<bigint[]> {
 }
 
 async function vouchersOf(payer: string): Promise<VoucherRecord[]> {
-  const namespace = await stack.mf.getDurableObjectNamespace("PAYER_LEDGER", "dispatch");
-  const ledger = namespace.get(namespace.idFromName(payer.toLowerCase())) as unknown as {
-    vouchers(): Promise<VoucherRecord[]>;
-  };
-  return ledger.vouchers();
+  return (await ledgerOf(stack, payer)).vouchers();
 }
 
 describe("batch-settlement through the gateway", () => {

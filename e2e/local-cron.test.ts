@@ -4,6 +4,7 @@ import { batchPayer } from "../chain/batch-settlement-harness.ts";
 import { fundPayers } from "../chain/fund-payers.ts";
 import type { LocalStack } from "../local/stack.ts";
 import type { VoucherRecord } from "../runtime/ledger/channel-types.ts";
+import { ledgerOf } from "./support/chain.ts";
 import { makeTempProject, type TempProject } from "./support/temp-project.ts";
 import { startTestStack } from "./support/test-stack.ts";
 import { waitFor } from "./support/wait.ts";
@@ -29,11 +30,7 @@ afterAll(async () => {
 });
 
 async function vouchersOf(payer: string): Promise<VoucherRecord[]> {
-  const namespace = await stack.mf.getDurableObjectNamespace("PAYER_LEDGER", "dispatch");
-  const ledger = namespace.get(namespace.idFromName(payer.toLowerCase())) as unknown as {
-    vouchers(): Promise<VoucherRecord[]>;
-  };
-  return ledger.vouchers();
+  return (await ledgerOf(stack, payer)).vouchers();
 }
 
 describe("the local stack's cron", () => {

@@ -1,6 +1,8 @@
+import type { Channel } from "@x402/evm/batch-settlement/server";
 import { type Address, createPublicClient, type Hex, http } from "viem";
 import { usdc3009Abi } from "../../chain/usdc3009-abi.ts";
 import type { LocalStack } from "../../local/stack.ts";
+import type { StoredChannel, VoucherRecord } from "../../runtime/ledger/channel-types.ts";
 import type { ClaimInput, PaymentRecord } from "../../runtime/ledger/payment-state.ts";
 
 /** A wallet's test-USDC balance on the stack's chain, in token units. */
@@ -36,10 +38,25 @@ export interface LedgerStub {
   claim(payer: string, input: ClaimInput): Promise<{ claimed: boolean }>;
   advance(nonce: string, input: { state: string; error?: string }): Promise<{ ok: boolean }>;
   sweepStale(now?: number): Promise<number>;
+  /** batch-settlement: the vouchers charged, and the payer's channels as the gateway keeps them. */
+  vouchers(): Promise<VoucherRecord[]>;
+  channelList(): Promise<Channel[]>;
+  channelRead(channelId: string): Promise<StoredChannel | null>;
+  channelWrite(channelId: string, version: number, next: Channel | null): Promise<{ ok: boolean }>;
 }
 
 /** One payer's ledger (its Durable Object) in the stack's workerd. */
 export async function ledgerOf(stack: LocalStack, payer: string): Promise<LedgerStub> {
   const namespace = await stack.mf.getDurableObjectNamespace("PAYER_LEDGER", "dispatch");
   return namespace.get(namespace.idFromName(payer.toLowerCase())) as unknown as LedgerStub;
+}
+
+/** Transactions mined in the stack's chain after block `from`. */
+export async function transactionsSince(stack: LocalStack, from: bigint): Promise<number> {
+  const client = createPublicClient({ transport: http(stack.chain.rpcUrl) });
+  const to = await client.getBlockNumber({ cacheTime: 0 });
+  let count = 0;
+  for (let block = from + 1n; block <= to; block++)
+    count += (await client.getBlock({ blockNumber: block })).transactions.length;
+  return count;
 }
