@@ -1,8 +1,5 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { x402Client } from "@x402/core/client";
-import type { PaymentPayload, PaymentRequired } from "@x402/core/types";
-import { ExactEvmScheme } from "@x402/evm/exact/client";
-import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import type { PaymentPayload } from "@x402/core/types";
 import { describe, expect, it } from "vitest";
 import {
   channelOf,
@@ -13,6 +10,7 @@ import {
   payToolCall,
   UnansweredPaymentError,
 } from "./mcp-payment.ts";
+import { TEST_QUOTE, testPayer } from "./mcp-test-quote.ts";
 
 const accepted = { scheme: "batch-settlement", network: "eip155:31337", amount: "1000" };
 const paid = (payload: unknown, settlement?: Record<string, unknown>): PaidToolResult =>
@@ -62,26 +60,8 @@ describe("paymentRequiredOf", () => {
 
 describe("payToolCall", () => {
   // Exact payloads are signed locally (no chain needed); the gateway is a stand-in for its answers.
-  const asset = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
-  const required: PaymentRequired = {
-    x402Version: 2,
-    resource: { url: "http://127.0.0.1/world-cities", description: "", mimeType: "application/json" },
-    accepts: [
-      {
-        scheme: "exact",
-        network: "eip155:31337",
-        asset,
-        amount: "1000",
-        payTo: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
-        maxTimeoutSeconds: 60,
-        extra: { name: "USD Coin", version: "2" },
-      },
-    ],
-  };
-  const payer = () =>
-    new x402Client()
-      .register("eip155:31337", new ExactEvmScheme(privateKeyToAccount(generatePrivateKey())))
-      .setSpendControls({ allowedAssets: [{ network: "eip155:31337", asset }] });
+  const required = TEST_QUOTE;
+  const payer = testPayer;
   const gateway = (callTool: Client["callTool"]) => ({ callTool }) as unknown as Client;
   const request = { name: "world-cities", arguments: {} };
 

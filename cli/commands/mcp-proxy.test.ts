@@ -8,32 +8,15 @@ import {
   ListToolsRequestSchema,
   McpError,
 } from "@modelcontextprotocol/sdk/types.js";
-import { x402Client } from "@x402/core/client";
 import type { PaymentPayload, PaymentRequired } from "@x402/core/types";
-import { ExactEvmScheme } from "@x402/evm/exact/client";
-import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { describe, expect, it } from "vitest";
 import { SpendingBudget } from "./mcp-budget.ts";
 import { payingProxy } from "./mcp-proxy.ts";
+import { TEST_QUOTE, testPayer } from "./mcp-test-quote.ts";
 
 // The proxy between a desktop agent and a gateway, both ends real MCP peers in memory; the gateway
 // stand-in answers like /mcp (a 402 PaymentRequired, then whatever the case needs).
-const asset = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
-const required: PaymentRequired = {
-  x402Version: 2,
-  resource: { url: "http://127.0.0.1/world-cities", description: "", mimeType: "application/json" },
-  accepts: [
-    {
-      scheme: "exact",
-      network: "eip155:31337",
-      asset,
-      amount: "1000",
-      payTo: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
-      maxTimeoutSeconds: 60,
-      extra: { name: "USD Coin", version: "2" },
-    },
-  ],
-};
+const required = TEST_QUOTE;
 
 async function connect(server: Server, client: Client): Promise<void> {
   const [clientEnd, serverEnd] = InMemoryTransport.createLinkedPair();
@@ -77,9 +60,7 @@ async function proxied(
   );
   const upstream = new Client({ name: "402claw-mcp", version: "1" });
   await connect(gateway, upstream);
-  const payer = new x402Client()
-    .register("eip155:31337", new ExactEvmScheme(privateKeyToAccount(generatePrivateKey())))
-    .setSpendControls({ allowedAssets: [{ network: "eip155:31337", asset }] });
+  const payer = testPayer();
   const desktop = new Client({ name: "desktop", version: "1" });
   await connect(payingProxy({ upstream, spending, payer }), desktop);
   return async (name: string) => {
