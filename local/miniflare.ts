@@ -52,7 +52,13 @@ export async function startWorkerd(options: WorkerdOptions): Promise<Miniflare> 
     ],
   };
   const mf = new Miniflare(config);
-  await mf.ready;
+  try {
+    await mf.ready;
+  } catch (error) {
+    // A port taken between its pick and the bind fails here: the caller may retry on another.
+    await mf.dispose().catch(() => {});
+    throw error;
+  }
   return mf;
 }
 

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, rmSync } from "node:fs";
 import type { Miniflare } from "miniflare";
 import { blockTimeFromEnv } from "../chain/anvil.ts";
-import { freePort } from "../chain/free-port.ts";
+import { startOnPort } from "../chain/free-port.ts";
 import { type RunningLocalChain, startLocalChain } from "../chain/start-local-chain.ts";
 import { BINDINGS } from "../core/bindings.ts";
 import type { ApiFailure } from "../core/build/build-stack.ts";
@@ -88,15 +88,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   try {
     const persist = options.persist !== false;
-    const chain = await startLocalChain({
-      port: await portOrFree(options.chainPort ?? DEFAULT_CHAIN_PORT),
-      cacheDir: `${dir}/artifacts`,
-      ...(persist
-        ? { stateFile: `${dir}/chain/anvil-state.json`, recordFile: `${dir}/chain/deployment.json` }
-        : {}),
-      logFile: `${dir}/chain/anvil.log`,
-      blockTimeSeconds: options.blockTimeSeconds ?? blockTimeFromEnv(),
-    });
+    const chain = await startOnPort(options.chainPort ?? DEFAULT_CHAIN_PORT, (port) =>
+      startLocalChain({
+        port,
+        cacheDir: `${dir}/artifacts`,
+        ...(persist
+          ? { stateFile: `${dir}/chain/anvil-state.json`, recordFile: `${dir}/chain/deployment.json` }
+          : {}),
+        logFile: `${dir}/chain/anvil.log`,
+        blockTimeSeconds: options.blockTimeSeconds ?? blockTimeFromEnv(),
+      }),
+    );
     stoppers.push(() => chain.stop());
     if (persist && chain.deployedNow && existsSync(`${dir}/state`)) {
       // The chain was rebuilt (its state file was lost): a ledger pointing at old transactions
@@ -104,14 +106,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       rmSync(`${dir}/state`, { recursive: true, force: true });
       console.warn("402claw: local chain was rebuilt; local ledger state was reset to match it");
     }
-    const facilitator = await startFacilitator({
-      port: await portOrFree(options.facilitatorPort ?? DEFAULT_FACILITATOR_PORT),
-      rpcUrl: chain.rpcUrl,
-      chainId: chain.chainId,
-      privateKey: chain.facilitator.privateKey,
-      // anvil mines each transaction at once: poll for receipts far more often than a real chain needs.
-      pollingIntervalMs: 20,
-    });
+    const facilitator = await startOnPort(options.facilitatorPort ?? DEFAULT_FACILITATOR_PORT, (port) =>
+      startFacilitator({
+        port,
+        rpcUrl: chain.rpcUrl,
+        chainId: chain.chainId,
+        privateKey: chain.facilitator.privateKey,
+        // anvil mines each transaction at once: poll for receipts far more often than a real chain needs.
+        pollingIntervalMs: 20,
+      }),
+    );
     const splits = await prepareLocalSplits(chain, readFeeSettings(root, stack), `${dir}/artifacts`);
     let facilitatorRunning = true;
     const stopFacilitator = async () => {
@@ -134,37 +138,38 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     stoppers.push(() => creators.stop());
     // The gateway's port is fixed before workerd starts: its public origin is a setting.
-    const port = await portOrFree(options.port ?? DEFAULT_PORT);
-    const mf = await startWorkerd({
-      bundles,
-      port,
-      ...(persist ? { persistDir: `${dir}/state` } : {}),
-      dispatchVars: {
-        ENVIRONMENT: "local",
-        PUBLIC_ORIGIN: `http://127.0.0.1:${port}`,
-        CREATOR_CPU_MS: String(creatorCpuMs),
-        MAX_BODY_BYTES: String(1024 * 1024),
-        CREATOR_TIMEOUT_MS: String(options.creatorTimeoutMs ?? 10_000),
-        X402_NETWORK: chain.network,
-        X402_ASSET: chain.asset,
-        X402_ASSET_NAME: chain.tokenName,
-        X402_ASSET_VERSION: chain.tokenVersion,
-        FACILITATOR_URL: facilitator.url,
-        FACILITATOR_TIMEOUT_MS: "5000",
-        RPC_URL: chain.rpcUrl,
-        ADMIN_TOKEN: adminToken,
-        AUTH_SECRET: randomBytes(32).toString("hex"),
-        PLATFORM_WALLET: LOCAL_PLATFORM_WALLET.address,
-        // The dashboard creates a never-used split through it, as `402claw withdraw` does.
-        SPLIT_FACTORY: splits.factory,
-        // batch-settlement: the local receiver-authorizer key (a platform secret in production).
-        RECEIVER_AUTHORIZER_KEY: chain.batchSettlement.receiverAuthorizer.privateKey,
-        BATCH_WITHDRAW_DELAY_SECONDS: String(chain.batchSettlement.withdrawDelay),
-        BATCH_SETTLE_INTERVAL_SECONDS: "30",
-        ...options.dispatchVars,
-      },
-      namespaceAddress: creators.address,
-    });
+    const mf = await startOnPort(options.port ?? DEFAULT_PORT, (port) =>
+      startWorkerd({
+        bundles,
+        port,
+        ...(persist ? { persistDir: `${dir}/state` } : {}),
+        dispatchVars: {
+          ENVIRONMENT: "local",
+          PUBLIC_ORIGIN: `http://127.0.0.1:${port}`,
+          CREATOR_CPU_MS: String(creatorCpuMs),
+          MAX_BODY_BYTES: String(1024 * 1024),
+          CREATOR_TIMEOUT_MS: String(options.creatorTimeoutMs ?? 10_000),
+          X402_NETWORK: chain.network,
+          X402_ASSET: chain.asset,
+          X402_ASSET_NAME: chain.tokenName,
+          X402_ASSET_VERSION: chain.tokenVersion,
+          FACILITATOR_URL: facilitator.url,
+          FACILITATOR_TIMEOUT_MS: "5000",
+          RPC_URL: chain.rpcUrl,
+          ADMIN_TOKEN: adminToken,
+          AUTH_SECRET: randomBytes(32).toString("hex"),
+          PLATFORM_WALLET: LOCAL_PLATFORM_WALLET.address,
+          // The dashboard creates a never-used split through it, as `402claw withdraw` does.
+          SPLIT_FACTORY: splits.factory,
+          // batch-settlement: the local receiver-authorizer key (a platform secret in production).
+          RECEIVER_AUTHORIZER_KEY: chain.batchSettlement.receiverAuthorizer.privateKey,
+          BATCH_WITHDRAW_DELAY_SECONDS: String(chain.batchSettlement.withdrawDelay),
+          BATCH_SETTLE_INTERVAL_SECONDS: "30",
+          ...options.dispatchVars,
+        },
+        namespaceAddress: creators.address,
+      }),
+    );
     stoppers.push(() => mf.dispose());
     await applyMigrations(
       d1BindingRunner(await mf.getD1Database(BINDINGS.db, "dispatch")),
@@ -229,10 +234,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await stopAll();
     throw error;
   }
-}
-
-async function portOrFree(port: number): Promise<number> {
-  return port === 0 ? freePort() : port;
 }
 
 /** What any standard x402 client needs to pay the local marketplace. */
