@@ -8,15 +8,18 @@ import { startTestStack } from "./support/test-stack.ts";
 import { waitFor } from "./support/wait.ts";
 
 // The creator supervisor runs in a process of its own (local/creator-supervisor-process.ts). If
-// that process dies, creator calls fail as a crashed creator's do (a 502, nothing charged), and its
-// creator processes die with it.
+// that process dies, creator calls fail as a crashed creator's do (a 502, nothing charged), its
+// creator processes die with it, and it is started again with every API.
+
+/** Long enough that the call made just after the kill finds the supervisor down. */
+const REVIVAL_DELAY_MS = 5_000;
 
 let project: TempProject;
 let stack: LocalStack;
 
 beforeAll(async () => {
   project = makeTempProject();
-  stack = await startTestStack(project);
+  stack = await startTestStack(project, { supervisorRevival: { delayMs: REVIVAL_DELAY_MS } });
 }, 120_000);
 
 afterAll(async () => {
@@ -43,20 +46,17 @@ function processes(): Map<number, { parent: number; command: string }> {
   return found;
 }
 
-/** The supervisor's pid (this process's child running creator-supervisor-main.ts) and its creator processes. */
-function supervisorAndCreators(): { supervisor: number; creators: number[] } {
+/** The creator processes (workerd) the supervisor's process started. */
+function creatorProcesses(): number[] {
   const all = processes();
-  const supervisor = [...all].find(
-    ([, { parent, command }]) => parent === process.pid && command.includes("creator-supervisor-main"),
-  )?.[0];
-  if (supervisor === undefined) throw new Error("no creator supervisor process under this one");
-  const creators = [...all].filter(([, { parent }]) => parent === supervisor).map(([pid]) => pid);
-  return { supervisor, creators };
+  if (all.get(stack.creators.pid)?.parent !== process.pid)
+    throw new Error("the creator supervisor is not a process under this one");
+  return [...all].filter(([, { parent }]) => parent === stack.creators.pid).map(([pid]) => pid);
 }
 
 describe("a stopped creator supervisor", () => {
   it.skipIf(process.platform !== "linux")(
-    "leaves creator calls a 502 that charges nothing, the gateway serving, and no creator process running",
+    "leaves creator calls a 502 that charges nothing and no creator process running, then is started again with its APIs",
     async () => {
       const pay = demoPayerFetch(stack.devFile);
       const url = `${stack.url}/world-cities?limit=1`;
@@ -67,7 +67,8 @@ describe("a stopped creator supervisor", () => {
 
       const payTo = stack.devFile.apis.find((api) => api.slug === "world-cities")!.payTo;
       const [seen, before] = await Promise.all([money.paymentIds(), money.balanceOf(payTo)]);
-      const { supervisor, creators } = supervisorAndCreators();
+      const supervisor = stack.creators.pid;
+      const creators = creatorProcesses();
       expect(creators.length).toBeGreaterThan(0);
       process.kill(supervisor, "SIGKILL");
 
@@ -84,6 +85,17 @@ describe("a stopped creator supervisor", () => {
         const running = processes();
         return creators.every((pid) => !running.has(pid));
       }, "the creator processes to stop");
+
+      // Started again on the same address, with every API: the next call is served and charged once.
+      await waitFor(async () => stack.creators.revivals === 1, "the supervisor to start again", 60_000);
+      await stack.creators.running();
+      expect(stack.creators.pid).not.toBe(supervisor);
+      const again = await money.paymentIds();
+      const served = await pay(url);
+      expect(served.status).toBe(200);
+      const [paid] = await money.newPayments("world-cities", again);
+      expect(paid).toMatchObject({ state: "settled" });
+      expect(await money.balanceOf(payTo)).toBe(before + BigInt(paid!.amount_atomic as number));
     },
   );
 });

@@ -1,12 +1,33 @@
-import { fork } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import type { CreatorSupervisor, CreatorSupervisorOptions } from "./creator-supervisor.ts";
-import type { SupervisorReply, SupervisorRequest } from "./creator-supervisor-protocol.ts";
+import { setTimeout as sleep } from "node:timers/promises";
+import { startOnPort } from "../chain/free-port.ts";
+import type { DispatchOptions, LocalScript } from "../runtime/local-namespace/protocol.ts";
+import type { CreatorData, CreatorSupervisor, CreatorSupervisorOptions } from "./creator-supervisor.ts";
+import { type SupervisorChild, startSupervisorChild } from "./creator-supervisor-child.ts";
 
-/** Past this, a stop that got no exit kills the process and its creator processes (its group). */
-const STOP_GRACE_MS = 10_000;
+/** How a dead supervisor process is started again. */
+export interface RevivalOptions {
+  /** Wait before starting it again (a crash loop must not spin). */
+  delayMs?: number;
+  /** At most this many revivals within `windowMs`; past it the process stays down until the stack restarts. */
+  limit?: number;
+  windowMs?: number;
+}
 
-type Request = SupervisorRequest extends infer R ? (R extends unknown ? Omit<R, "id"> : never) : never;
+/** The supervisor in its own process, started again (same router address, same APIs) if it dies. */
+export interface CreatorSupervisorProcess extends CreatorSupervisor {
+  /** How often the process died and was started again. */
+  readonly revivals: number;
+  /** The supervisor's current process. */
+  readonly pid: number;
+  /** Resolves once the process is running with every deployed API (at once unless it is being revived). */
+  running(): Promise<void>;
+}
+
+interface Deployment {
+  script: LocalScript;
+  data: CreatorData | undefined;
+  options: DispatchOptions | undefined;
+}
 
 /**
  * The creator supervisor (creator-supervisor.ts) in a Node process of its own. Every creator call
@@ -14,82 +35,92 @@ type Request = SupervisorRequest extends infer R ? (R extends unknown ? Omit<R, 
  * facilitator, the CLI or a benchmark's clients, that work would share one thread with them (and
  * a busy parent would delay the watchdog's heartbeats). Production has no such hop at all: the
  * dispatch namespace runs creator workers beside the gateway.
+ *
+ * If the process dies (a SIGKILL, an out-of-memory kill), its creator processes die with it and
+ * creator calls answer 502, never charged; it is then started again on the same router address
+ * and every API deployed to it is deployed again, from the copies kept here.
  */
 export async function startCreatorSupervisorProcess(
   options: CreatorSupervisorOptions,
-): Promise<CreatorSupervisor> {
-  const child = fork(fileURLToPath(new URL("./creator-supervisor-main.ts", import.meta.url)), [], {
-    execArgv: ["--import", import.meta.resolve("tsx")],
-    // Structured clone over IPC: a data API's dataset travels as bytes, not as JSON.
-    serialization: "advanced",
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-    // Its own process group, which its creator processes join: if it dies without stopping them
-    // (a SIGKILL, an out-of-memory kill), they are killed with the group instead of left running.
-    detached: true,
-  });
-  const killGroup = () => {
+  revival: RevivalOptions = {},
+): Promise<CreatorSupervisorProcess> {
+  const { delayMs = 1_000, limit = 3, windowMs = 5 * 60_000 } = revival;
+  // A port below the ephemeral range, so that no outgoing connection holds it when it is needed again.
+  let child = await startOnPort(options.port ?? 0, (port) => startSupervisorChild({ ...options, port }));
+  const address = child.address;
+  const port = Number(address.slice(address.lastIndexOf(":") + 1));
+  const deployed = new Map<string, Deployment>();
+  const revivedAt: number[] = [];
+  let stopping = false;
+  let ready: Promise<void> = Promise.resolve();
+
+  const revive = async (how: string) => {
+    const now = Date.now();
+    if (revivedAt.filter((at) => now - at < windowMs).length >= limit) {
+      console.error(
+        `402claw: the creator supervisor's process stopped (${how}); it was started again ${limit} time(s) in the last ${windowMs / 1000} s, so creator APIs answer 502 until the stack restarts`,
+      );
+      return;
+    }
+    console.error(
+      `402claw: the creator supervisor's process stopped (${how}); creator APIs answer 502 while it starts again`,
+    );
+    await sleep(delayMs);
+    if (stopping) return;
     try {
-      process.kill(-child.pid!, "SIGKILL");
-    } catch {
-      // The group is gone already.
+      child = await startSupervisorChild({ ...options, port });
+      revivedAt.push(Date.now());
+      watch(child);
+      for (const [workerName, { script, data, options: dispatchOptions }] of deployed) {
+        await child
+          .ask({ op: "deploy", workerName, script, data, options: dispatchOptions })
+          .catch((error: Error) =>
+            console.error(`402claw: redeploying ${workerName} failed: ${error.message}`),
+          );
+      }
+      console.error(
+        `402claw: the creator supervisor runs again; creator workers redeployed: ${deployed.size}`,
+      );
+    } catch (error) {
+      console.error(
+        `402claw: the creator supervisor could not start again (${(error as Error).message}); creator APIs answer 502 until the stack restarts`,
+      );
     }
   };
-  let stopping = false;
-  const exited = new Promise<void>((resolve) =>
-    child.once("exit", (code, signal) => {
-      killGroup();
-      // Creator calls now fail (each a 502, never charged) until the stack is started again.
-      if (!stopping)
-        console.error(
-          `402claw: the creator supervisor's process stopped (${signal ?? `exit code ${code}`}); creator APIs answer 502 until the stack restarts`,
-        );
-      resolve();
-    }),
-  );
-  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
-  let nextId = 0;
-  child.on("message", (reply: SupervisorReply) => {
-    const waiting = pending.get(reply.id);
-    pending.delete(reply.id);
-    if (reply.ok) waiting?.resolve(reply.value);
-    else waiting?.reject(new Error(reply.error));
-  });
-  void exited.then(() => {
-    for (const waiting of pending.values())
-      waiting.reject(new Error("the creator supervisor's process exited"));
-    pending.clear();
-  });
-  const ask = <T>(request: Request): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      if (child.exitCode !== null || child.signalCode !== null)
-        return reject(new Error("the creator supervisor's process exited"));
-      const id = nextId++;
-      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      child.send({ ...request, id } as SupervisorRequest);
+  const watch = (watched: SupervisorChild) => {
+    void watched.exited.then((how) => {
+      if (!stopping && watched === child) ready = revive(how);
     });
+  };
+  watch(child);
 
-  let address: string;
-  try {
-    address = await ask<string>({ op: "start", options });
-  } catch (error) {
-    stopping = true;
-    killGroup();
-    throw error;
-  }
+  const ask = async <T>(request: Parameters<SupervisorChild["ask"]>[0]) => {
+    await ready;
+    return child.ask<T>(request);
+  };
   return {
     address,
-    deploy: (workerName, script, data, dispatchOptions) =>
-      ask({ op: "deploy", workerName, script, data, options: dispatchOptions }),
-    remove: (workerName) => ask({ op: "remove", workerName }),
+    get revivals() {
+      return revivedAt.length;
+    },
+    get pid() {
+      return child.pid;
+    },
+    running: () => ready,
+    async deploy(workerName, script, data, dispatchOptions) {
+      deployed.set(workerName, { script, data, options: dispatchOptions });
+      await ask({ op: "deploy", workerName, script, data, options: dispatchOptions });
+    },
+    async remove(workerName) {
+      deployed.delete(workerName);
+      await ask({ op: "remove", workerName });
+    },
     restarts: (workerName) => ask<number>({ op: "restarts", workerName }),
     nextCall: (workerName) => ask({ op: "nextCall", workerName }),
     async stop() {
       stopping = true;
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.send({ op: "stop", id: -1 } satisfies SupervisorRequest);
-      const timer = setTimeout(killGroup, STOP_GRACE_MS);
-      await exited;
-      clearTimeout(timer);
+      await ready;
+      await child.stop();
     },
   };
 }

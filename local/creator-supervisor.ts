@@ -25,6 +25,8 @@ export interface CreatorSupervisorOptions
     Partial<WatchSettings> {
   /** Where each creator process keeps its scripts and data; undefined = a temp folder removed at stop. */
   stateDir?: string;
+  /** The router's port on 127.0.0.1 (default: any free port). */
+  port?: number;
 }
 
 /** A data API's dataset, put into its creator process's R2 before its worker. */
@@ -88,7 +90,13 @@ export async function startCreatorSupervisor(options: CreatorSupervisorOptions):
   });
   // The gateway's workerd keeps connections open; never close one under it.
   server.keepAliveTimeout = 0;
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject); // a taken port: the caller picks another
+    server.listen(options.port ?? 0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
   const { port } = server.address() as AddressInfo;
 
   // The last script uploaded per worker: the stand-in keeps secrets in memory only, so a

@@ -12,8 +12,11 @@ import { applyMigrations } from "../core/migrations/apply-migrations.ts";
 import { d1BindingRunner } from "../core/migrations/d1-binding-runner.ts";
 import { readMigrations } from "../core/migrations/read-migrations.ts";
 import { startFacilitator } from "../facilitator/server.ts";
-import type { CreatorSupervisor } from "./creator-supervisor.ts";
-import { startCreatorSupervisorProcess } from "./creator-supervisor-process.ts";
+import {
+  type CreatorSupervisorProcess,
+  type RevivalOptions,
+  startCreatorSupervisorProcess,
+} from "./creator-supervisor-process.ts";
 import { type DevFile, writeDevFile } from "./dev-file.ts";
 import { FIXTURE_HOST, type FixtureUpstream, startFixtureUpstream } from "./fixture-upstream.ts";
 import { DEFAULT_CRON_EVERY_MS, startLocalCron } from "./local-cron.ts";
@@ -51,6 +54,8 @@ export interface LocalStackOptions {
    * production's cron does (default every 5 minutes); 0 = never (tests run it when they mean to).
    */
   cronEveryMs?: number;
+  /** How the creator supervisor's process is started again if it dies (tests lengthen the wait). */
+  supervisorRevival?: RevivalOptions;
   /** Extra plain-text settings for the dispatch worker (tests). */
   dispatchVars?: Record<string, string>;
   /** More hostname → loopback origin mappings for allowed test hosts (tests). */
@@ -66,7 +71,7 @@ export interface LocalStack {
   stopFacilitator(): Promise<void>;
   apis: BuiltApi[];
   /** The local dispatch namespace: supervised creator processes. */
-  creators: CreatorSupervisor;
+  creators: CreatorSupervisorProcess;
   /** APIs of the stack that are not live after the last (re)publish, each with the reason. */
   failures: ApiFailure[];
   devFilePath: string;
@@ -129,13 +134,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const [bundles, fixture] = await Promise.all([bundlePlatformWorkers(), startFixtureUpstream()]);
     stoppers.push(() => fixture.stop());
     const creatorCpuMs = options.creatorCpuMs ?? DEFAULT_CREATOR_CPU_MS;
-    const creators = await startCreatorSupervisorProcess({
-      bundles,
-      ...(persist ? { stateDir: `${dir}/state/creators` } : {}),
-      resolveOverrides: { ...overridesFor(fixture), ...options.extraResolveOverrides },
-      egressPerMinute: options.egressPerMinute ?? 600,
-      defaultCpuMs: creatorCpuMs,
-    });
+    const creators = await startCreatorSupervisorProcess(
+      {
+        bundles,
+        ...(persist ? { stateDir: `${dir}/state/creators` } : {}),
+        resolveOverrides: { ...overridesFor(fixture), ...options.extraResolveOverrides },
+        egressPerMinute: options.egressPerMinute ?? 600,
+        defaultCpuMs: creatorCpuMs,
+      },
+      options.supervisorRevival,
+    );
     stoppers.push(() => creators.stop());
     // The gateway's port is fixed before workerd starts: its public origin is a setting.
     const mf = await startOnPort(options.port ?? DEFAULT_PORT, (port) =>
