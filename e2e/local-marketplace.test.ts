@@ -1,17 +1,17 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../chain/free-port.ts";
 import { REPO_ROOT } from "../local/paths.ts";
+import { freeStackPorts, groupEnded, killGroup, type NpmStart, npmStart } from "./support/npm-start.ts";
 import { demoPayerFetch } from "./support/pay.ts";
 import { makeTempProject, type TempProject } from "./support/temp-project.ts";
 
 // The whole product as a user runs it: `402claw init`, then `npm start`, query, Ctrl-C.
 let project: TempProject;
-let child: ChildProcess;
+let started: NpmStart;
 let gateway: string;
-let output = "";
 let paid: typeof fetch = fetch; // the demo payer's paying fetch, set once the stack is up
 
 const env = () => ({ ...process.env, CLAW_ROOT: project.root, WRANGLER_SEND_METRICS: "false" });
@@ -43,33 +43,20 @@ beforeAll(async () => {
   );
   const port = await freePort();
   gateway = `http://127.0.0.1:${port}`;
-  // detached: its own process group, so the test can signal it like a terminal's Ctrl-C does.
-  child = spawn("npm", ["start"], {
-    cwd: REPO_ROOT,
-    env: { ...env(), PORT: String(port) },
-    detached: true,
-    stdio: "pipe",
-  });
-  child.stdout?.on("data", (chunk) => (output += chunk));
-  child.stderr?.on("data", (chunk) => (output += chunk));
-  await waitFor(
-    () => output.includes("marketplace running at"),
-    90_000,
-    () => output,
-  );
+  started = await npmStart({ ...env(), PORT: String(port) });
   paid = demoPayerFetch(JSON.parse(readFileSync(join(project.root, ".local", "dev.json"), "utf8")));
 }, 120_000);
 
 afterAll(() => {
-  if (child?.pid && isGroupAlive(child.pid)) process.kill(-child.pid, "SIGKILL");
+  if (started?.child.pid) killGroup(started.child.pid);
   project?.remove();
 });
 
 describe("npm start", () => {
   it("prints a banner with the URL and every API", () => {
-    expect(output).toContain(`marketplace running at ${gateway}`);
+    expect(started.output()).toContain(`marketplace running at ${gateway}`);
     for (const slug of ["world-cities", "chemical-elements", "fx-convert", "tides"])
-      expect(output).toContain(slug);
+      expect(started.output()).toContain(slug);
   });
 
   it("serves the catalog", async () => {
@@ -110,65 +97,40 @@ describe("npm start", () => {
   });
 
   it("stops everything it started on Ctrl-C", async () => {
-    const pid = child.pid!;
+    const pid = started.child.pid!;
     process.kill(-pid, "SIGINT");
-    await waitFor(
-      () => !isGroupAlive(pid),
-      20_000,
-      () => execFileSync("ps", ["-o", "pid,args", "-g", String(pid)]).toString(),
-    );
+    await groupEnded(pid);
     await expect(fetch(`${gateway}/health`)).rejects.toThrow();
   });
 
-  it("stops everything when only the npm process is sent SIGTERM, as a service manager would", async () => {
-    const ports = {
-      PORT: String(await freePort()),
-      CHAIN_PORT: String(await freePort()),
-      FACILITATOR_PORT: String(await freePort()),
-    };
-    let log = "";
-    const again = spawn("npm", ["start"], {
-      cwd: REPO_ROOT,
-      env: { ...env(), ...ports },
-      detached: true,
-      stdio: "pipe",
-    });
-    again.stdout?.on("data", (chunk) => (log += chunk));
-    again.stderr?.on("data", (chunk) => (log += chunk));
-    try {
-      await waitFor(
-        () => log.includes("marketplace running at"),
-        90_000,
-        () => log,
-      );
-      process.kill(again.pid!, "SIGTERM"); // the npm process alone, not its group
-      await waitFor(
-        () => !isGroupAlive(again.pid!),
-        20_000,
-        () => execFileSync("ps", ["-o", "pid,args", "-g", String(again.pid)]).toString(),
-      );
-    } finally {
-      if (isGroupAlive(again.pid!)) process.kill(-again.pid!, "SIGKILL");
-    }
-  }, 120_000);
+  /** The CLI's own process (npm's child), as recorded by the stack it started. */
+  const cliProcess = () =>
+    (
+      JSON.parse(readFileSync(join(project.root, ".local/processes.json"), "utf8")) as {
+        owner: { pid: number };
+      }
+    ).owner.pid;
+
+  it.each([
+    {
+      signal: "SIGTERM",
+      to: "npm's process alone, as a service manager would",
+      target: (npm: number) => npm,
+    },
+    // A closed terminal sends SIGHUP to every process of its group; to the CLI's alone, only its handler stops anvil.
+    { signal: "SIGHUP", to: "the CLI's process alone", target: () => cliProcess() },
+  ] as const)(
+    "stops everything on $signal sent to $to",
+    async ({ signal, target }) => {
+      const again = await npmStart({ ...env(), ...(await freeStackPorts()) });
+      const pid = again.child.pid!;
+      try {
+        process.kill(target(pid), signal);
+        await groupEnded(pid);
+      } finally {
+        killGroup(pid);
+      }
+    },
+    120_000,
+  );
 });
-
-function isGroupAlive(pgid: number): boolean {
-  try {
-    return (
-      execFileSync("ps", ["-o", "pid=", "-g", String(pgid)])
-        .toString()
-        .trim() !== ""
-    );
-  } catch {
-    return false; // ps exits 1 when no process matches
-  }
-}
-
-async function waitFor(check: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out; last output:\n${describe()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

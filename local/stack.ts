@@ -19,11 +19,13 @@ import {
 } from "./creator-supervisor-process.ts";
 import { type DevFile, writeDevFile } from "./dev-file.ts";
 import { FIXTURE_HOST, type FixtureUpstream, startFixtureUpstream } from "./fixture-upstream.ts";
+import { forgetStackProcesses, recordStackProcesses, stopLeftoverProcesses } from "./leftover-processes.ts";
 import { DEFAULT_CRON_EVERY_MS, startLocalCron } from "./local-cron.ts";
 import { knownCreators, LOCAL_PLATFORM_WALLET, prepareLocalSplits, readFeeSettings } from "./local-splits.ts";
 import { gatewayUrl, startWorkerd } from "./miniflare.ts";
 import { localDir, REPO_ROOT } from "./paths.ts";
 import { bundlePlatformWorkers } from "./platform-workers.ts";
+import { childListeningOn } from "./process-cpu.ts";
 import { type PublishedApi, publishStack } from "./publish.ts";
 
 export const DEFAULT_PORT = 8787;
@@ -91,6 +93,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const stop of stoppers.reverse()) await stop().catch(() => {});
     stoppers.length = 0;
   };
+  // What a killed earlier start left running on this project's ports is stopped first.
+  const processFile = `${dir}/processes.json`;
+  const leftovers = await stopLeftoverProcesses(processFile);
+  if (leftovers.length)
+    console.warn(
+      `402claw: stopped what an earlier start that was killed left running: ${leftovers.join(", ")}`,
+    );
   try {
     const persist = options.persist !== false;
     const chain = await startOnPort(options.chainPort ?? DEFAULT_CHAIN_PORT, (port) =>
@@ -104,7 +113,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         blockTimeSeconds: options.blockTimeSeconds ?? blockTimeFromEnv(),
       }),
     );
-    stoppers.push(() => chain.stop());
+    stoppers.push(
+      async () => forgetStackProcesses(processFile),
+      () => chain.stop(),
+    );
+    recordStackProcesses(processFile, [{ role: "anvil", pid: chain.anvil.pid }]);
     if (persist && chain.deployedNow && existsSync(`${dir}/state`)) {
       // The chain was rebuilt (its state file was lost): a ledger pointing at old transactions
       // would disagree with it, so the local ledger starts over with the chain.
@@ -184,6 +197,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       readMigrations(`${REPO_ROOT}/runtime/migrations`),
     );
     const url = await gatewayUrl(mf);
+    recordStackProcesses(processFile, [
+      { role: "anvil", pid: chain.anvil.pid },
+      { role: "gateway workerd", pid: childListeningOn(Number(new URL(url).port)) },
+    ]);
     const publish = async () => {
       // Each API is paid to its own split (creator share + platform fee), predicted before it exists.
       // One bad API is reported in `failures` and never keeps the others from being published.

@@ -69,6 +69,8 @@ export async function runDev(argv: string[]): Promise<number> {
     };
     process.once("SIGINT", () => shutdown("SIGINT"));
     process.once("SIGTERM", () => shutdown("SIGTERM"));
+    // A closed terminal: stop as for Ctrl-C, so anvil writes its state and nothing is left running.
+    process.once("SIGHUP", () => shutdown("SIGHUP"));
   });
   return 0;
 }
