@@ -3,6 +3,7 @@ import { z } from "zod";
 import { DEV_ACCOUNTS } from "../chain/accounts.ts";
 import { LOCAL_RECEIVER_AUTHORIZER } from "../chain/batch-settlement.ts";
 import { ConfigError } from "../core/errors.ts";
+import { DEFAULT_GATEWAY_CRON } from "../core/gateway-cron.ts";
 import { RATE_LIMIT_PERIODS, rateLimitPlanProblems, ZONE_PLANS } from "./platform/zone-plan-limits.ts";
 
 /** Pulumi config namespace of this project (`402claw:<key>` in Pulumi.<stack>.yaml). */
@@ -72,7 +73,7 @@ export const platformConfigSchema = z.strictObject({
   /** How long a quote (and the authorization paying it) stays valid, in seconds. */
   maxTimeoutSeconds: z.coerce.number().int().min(10).max(3_600).default(60),
   /** When the gateway's scheduled handler reconciles payments whose outcome is unknown. */
-  reconcileCron: cron.default("*/5 * * * *"),
+  reconcileCron: cron.default(DEFAULT_GATEWAY_CRON),
   maxBodyBytes: z.coerce
     .number()
     .int()

@@ -1,9 +1,5 @@
 import type { Miniflare } from "miniflare";
-
-/** The schedule production's Cron Trigger runs the gateway's scheduled handler on (infra's reconcileCron default). */
-export const GATEWAY_CRON = "*/5 * * * *";
-/** How often the local stack runs it: as production does by default. */
-export const DEFAULT_CRON_EVERY_MS = 5 * 60_000;
+import { DEFAULT_GATEWAY_CRON } from "../core/gateway-cron.ts";
 
 /**
  * Runs the gateway's scheduled handler every `everyMs`, as Cloudflare's Cron Trigger does in
@@ -18,7 +14,7 @@ export function startLocalCron(mf: Miniflare, everyMs: number): { stop(): Promis
     if (stopped || running) return;
     running = mf
       .getWorker("dispatch")
-      .then((worker) => worker.scheduled({ cron: GATEWAY_CRON, scheduledTime: new Date() }))
+      .then((worker) => worker.scheduled({ cron: DEFAULT_GATEWAY_CRON, scheduledTime: new Date() }))
       .then(
         (result) => {
           if (result.outcome !== "ok")

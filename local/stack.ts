@@ -8,6 +8,7 @@ import { BINDINGS } from "../core/bindings.ts";
 import type { ApiFailure } from "../core/build/build-stack.ts";
 import type { BuiltApi } from "../core/build/types.ts";
 import { DEFAULT_CREATOR_CPU_MS } from "../core/creator-limits.ts";
+import { DEFAULT_GATEWAY_CRON_EVERY_MS } from "../core/gateway-cron.ts";
 import { applyMigrations } from "../core/migrations/apply-migrations.ts";
 import { d1BindingRunner } from "../core/migrations/d1-binding-runner.ts";
 import { readMigrations } from "../core/migrations/read-migrations.ts";
@@ -20,7 +21,7 @@ import {
 import { type DevFile, writeDevFile } from "./dev-file.ts";
 import { FIXTURE_HOST, type FixtureUpstream, startFixtureUpstream } from "./fixture-upstream.ts";
 import { forgetStackProcesses, recordStackProcesses, stopLeftoverProcesses } from "./leftover-processes.ts";
-import { DEFAULT_CRON_EVERY_MS, startLocalCron } from "./local-cron.ts";
+import { startLocalCron } from "./local-cron.ts";
 import { knownCreators, LOCAL_PLATFORM_WALLET, prepareLocalSplits, readFeeSettings } from "./local-splits.ts";
 import { gatewayUrl, startWorkerd } from "./miniflare.ts";
 import { localDir, REPO_ROOT } from "./paths.ts";
@@ -226,7 +227,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
     let state = await publish();
     // Once the database and the APIs are in place, as production's cron only ever sees them.
-    const cronEveryMs = options.cronEveryMs ?? DEFAULT_CRON_EVERY_MS;
+    const cronEveryMs = options.cronEveryMs ?? DEFAULT_GATEWAY_CRON_EVERY_MS;
     if (cronEveryMs > 0) {
       const cron = startLocalCron(mf, cronEveryMs);
       stoppers.push(() => cron.stop());
