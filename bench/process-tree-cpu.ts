@@ -1,6 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { processCpuMs } from "../local/process-cpu.ts";
+import { commandLine, listProcesses } from "../local/proc-stat.ts";
 
 /** CPU ms used so far by this process and each process under it, by pid, with a readable role. */
 export type CpuSnapshot = Map<number, { role: string; ms: number }>;
@@ -12,29 +11,13 @@ export type CpuSnapshot = Map<number, { role: string; ms: number }>;
  */
 export function cpuSnapshot(): CpuSnapshot {
   const snapshot: CpuSnapshot = new Map();
-  const parents = new Map<number, number>();
-  const names = new Map<number, string>();
-  let entries: string[];
-  try {
-    entries = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
-  } catch {
-    return snapshot;
-  }
-  for (const entry of entries) {
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const close = stat.lastIndexOf(")");
-      parents.set(Number(entry), Number(stat.slice(close + 2).split(" ")[1]));
-      names.set(Number(entry), readFileSync(`/proc/${entry}/cmdline`, "utf8").replaceAll("\0", " "));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
+  const processes = new Map(listProcesses().map((found) => [found.pid, found]));
+  const names = new Map([...processes.keys()].map((pid) => [pid, commandLine(pid)]));
   const isSupervisor = (pid: number | undefined) =>
     pid !== undefined && (names.get(pid) ?? "").includes("creator-supervisor-main");
   const role = (pid: number): string | undefined => {
     if (pid === process.pid) return "clients and facilitator (this process)";
-    const parent = parents.get(pid);
+    const parent = processes.get(pid)?.parent;
     const name = names.get(pid) ?? "";
     if (isSupervisor(pid)) return CREATOR_SUPERVISOR;
     if (isSupervisor(parent) && name.includes("workerd")) return CREATOR_CODE;
@@ -43,9 +26,9 @@ export function cpuSnapshot(): CpuSnapshot {
     if (name.includes("anvil")) return "anvil";
     return undefined;
   };
-  for (const pid of parents.keys()) {
+  for (const { pid, cpuMs } of processes.values()) {
     const found = role(pid);
-    if (found) snapshot.set(pid, { role: found, ms: processCpuMs(pid) });
+    if (found) snapshot.set(pid, { role: found, ms: cpuMs });
   }
   return snapshot;
 }

@@ -1,29 +1,13 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { listProcesses } from "../local/proc-stat.ts";
 
 /**
  * Resident memory of the workerd processes this benchmark spawned, read from /proc (Linux only;
  * elsewhere the list is empty and the report skips it). Miniflare does not expose the pid.
  */
 export function workerdProcesses(): Array<{ pid: number; rssMb: number; pssMb: number }> {
-  let entries: string[];
-  try {
-    entries = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
-  } catch {
-    return [];
-  }
-  const parents = new Map<number, number>();
-  const names = new Map<number, string>();
-  for (const entry of entries) {
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      // "pid (comm) state ppid ...": comm may hold spaces, so split after its closing paren.
-      const close = stat.lastIndexOf(")");
-      names.set(Number(entry), stat.slice(stat.indexOf("(") + 1, close));
-      parents.set(Number(entry), Number(stat.slice(close + 2).split(" ")[1]));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
+  const processes = listProcesses();
+  const parents = new Map(processes.map((found) => [found.pid, found.parent]));
   const isOurs = (pid: number): boolean => {
     for (
       let current = parents.get(pid);
@@ -35,7 +19,7 @@ export function workerdProcesses(): Array<{ pid: number; rssMb: number; pssMb: n
     return false;
   };
   const found: Array<{ pid: number; rssMb: number; pssMb: number }> = [];
-  for (const [pid, name] of names) {
+  for (const { pid, name } of processes) {
     if (!name.includes("workerd") || !isOurs(pid)) continue;
     const rss = /VmRSS:\s+(\d+) kB/.exec(readStatus(pid));
     // PSS splits pages shared between processes (the workerd binary) among them: the honest

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isPortInUse } from "../chain/free-port.ts";
+import { readProcStat } from "../local/proc-stat.ts";
 import {
   describeGroup,
   freeStackPorts,
@@ -34,13 +35,10 @@ interface ProcessFile {
   processes: Array<{ role: string; pid: number }>;
 }
 
+/** Running: listed, and not a zombie (exited, not reaped yet). */
 function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !readFileSync(`/proc/${pid}/stat`, "utf8").includes(") Z ");
-  } catch {
-    return false;
-  }
+  const stat = readProcStat(pid);
+  return stat !== undefined && stat.state !== "Z";
 }
 
 describe.runIf(process.platform === "linux")("a start after a killed start", () => {

@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listProcesses, readProcStat } from "../local/proc-stat.ts";
 import type { LocalStack } from "../local/stack.ts";
 import { moneyProbe } from "./support/money.ts";
 import { demoPayerFetch } from "./support/pay.ts";
@@ -27,31 +27,18 @@ afterAll(async () => {
   project?.remove();
 });
 
-/** Running processes by pid: parent pid and command line. */
-function processes(): Map<number, { parent: number; command: string }> {
-  const found = new Map<number, { parent: number; command: string }>();
-  for (const entry of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const [state, parent] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (state === "Z") continue; // exited, not yet reaped
-      found.set(Number(entry), {
-        parent: Number(parent),
-        command: readFileSync(`/proc/${entry}/cmdline`, "utf8"),
-      });
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return found;
-}
-
 /** The creator processes (workerd) the supervisor's process started. */
 function creatorProcesses(): number[] {
-  const all = processes();
-  if (all.get(stack.creators.pid)?.parent !== process.pid)
+  if (readProcStat(stack.creators.pid)?.parent !== process.pid)
     throw new Error("the creator supervisor is not a process under this one");
-  return [...all].filter(([, { parent }]) => parent === stack.creators.pid).map(([pid]) => pid);
+  return running()
+    .filter((found) => found.parent === stack.creators.pid)
+    .map((found) => found.pid);
+}
+
+/** Processes that have not exited (a zombie has, but is not reaped yet). */
+function running() {
+  return listProcesses().filter((found) => found.state !== "Z");
 }
 
 describe("a stopped creator supervisor", () => {
@@ -82,8 +69,8 @@ describe("a stopped creator supervisor", () => {
       expect((await fetch(`${stack.url}/health`)).status).toBe(200);
       // Its creator processes did not outlive it.
       await waitFor(async () => {
-        const running = processes();
-        return creators.every((pid) => !running.has(pid));
+        const left = new Set(running().map((found) => found.pid));
+        return creators.every((pid) => !left.has(pid));
       }, "the creator processes to stop");
 
       // Started again on the same address, with every API: the next call is served and charged once.

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { readProcStat } from "./proc-stat.ts";
 
 /**
  * What a killed `npm start` leaves behind. Ctrl-C and SIGTERM stop the whole stack, and the
@@ -66,14 +67,8 @@ function isRunning(recorded: RecordedProcess): boolean {
 }
 
 function identify(role: string, pid: number): RecordedProcess | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // "pid (comm) state ppid ...": after comm, field 22 (starttime) is the 20th; a zombie has exited.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return fields[0] === "Z" ? undefined : { role, pid, startTime: fields[19]! };
-  } catch {
-    return undefined; // gone, or no /proc here
-  }
+  const stat = readProcStat(pid); // undefined: gone, or no /proc here
+  return stat && stat.state !== "Z" ? { role, pid, startTime: stat.startTime } : undefined;
 }
 
 function signal(pid: number, name: NodeJS.Signals): void {

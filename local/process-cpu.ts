@@ -1,21 +1,12 @@
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
-
-/** Linux reports process CPU time in clock ticks of 1/100 s (USER_HZ). */
-const MS_PER_TICK = 10;
+import { listProcesses, readProcStat } from "./proc-stat.ts";
 
 /**
  * CPU time (user + system, ms) a process has used so far, from /proc; NaN where /proc cannot
  * tell (not Linux, or the process is gone).
  */
 export function processCpuMs(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // "pid (comm) state ppid ...": comm may hold spaces, so split after its closing paren.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK;
-  } catch {
-    return Number.NaN;
-  }
+  return readProcStat(pid)?.cpuMs ?? Number.NaN;
 }
 
 /**
@@ -49,18 +40,9 @@ function listeningInode(port: number): string | undefined {
 }
 
 function childPids(): number[] {
-  const children: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid === process.pid) children.push(Number(entry));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return children;
+  return listProcesses()
+    .filter((found) => found.parent === process.pid)
+    .map((found) => found.pid);
 }
 
 function safeReadlink(path: string): string | undefined {
